@@ -1,0 +1,74 @@
+/*
+ * config.h: the effective configuration of a run (DESIGN.md section 4):
+ * defaults, then the configuration file, then the command line.
+ */
+#ifndef SC_CONFIG_H
+#define SC_CONFIG_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+enum sc_downgrade_policy {
+	SC_DOWNGRADE_REQUIRED = 0, SC_DOWNGRADE_OPTIONAL, SC_DOWNGRADE_FORBIDDEN,
+};
+
+enum sc_dialect {
+	SC_DIALECT_GENERIC = 0, SC_DIALECT_POSTGRESQL, SC_DIALECT_MYSQL,
+	SC_DIALECT_SQLITE,
+};
+
+struct sc_severity_override {
+	char *selector;              /* code, name or prefix */
+	enum sc_severity severity;
+};
+
+struct sc_per_file_ignore {
+	char *glob;
+	char **selectors;
+	size_t n_selectors;
+};
+
+struct sc_config {
+	char *path;                  /* the file it was read from, or NULL */
+	char **migrations;           /* versions folders; NULL/0 = discover */
+	size_t n_migrations;
+	char **models;               /* globs of model files; 0 = discover */
+	size_t n_models;
+	char **exclude;              /* globs never read */
+	size_t n_exclude;
+	char **select;               /* NULL/0 = all rules */
+	size_t n_select;
+	char **ignore;
+	size_t n_ignore;
+	struct sc_severity_override *severity;
+	size_t n_severity;
+	struct sc_per_file_ignore *per_file_ignores;
+	size_t n_per_file_ignores;
+	char *since;                 /* revision id, or NULL */
+	enum sc_downgrade_policy downgrade;
+	enum sc_dialect dialect;
+	char *release_tags;          /* glob, default "v*" */
+	long heads;                  /* allowed heads per branch label (default 1) */
+	char **code;                 /* globs checked by SC404; 0 = all non-migration .py */
+	size_t n_code;
+	int strict;
+};
+
+/* Initialise with the defaults. */
+void sc_config_init(struct sc_config *c);
+void sc_config_release(struct sc_config *c);
+
+/* Append a copy of s to a string list. */
+void sc_strlist_add(char ***list, size_t *n, const char *s);
+void sc_strlist_free(char **list, size_t n);
+
+/*
+ * Is the rule enabled by select/ignore? (per-file-ignores are applied to
+ * diagnostics separately.) Returns 1 or 0.
+ */
+int sc_config_rule_enabled(const struct sc_config *c, const struct sc_rule *r);
+/* The rule's effective severity. */
+enum sc_severity sc_config_severity(const struct sc_config *c, const struct sc_rule *r);
+
+#endif

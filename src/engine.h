@@ -1,0 +1,60 @@
+/*
+ * engine.h: one run of the checks. For each snapshot of a change set the
+ * engine discovers migrations and models, extracts their facts (once per
+ * blob: a file unchanged between "before" and "after" is parsed once),
+ * builds the revision graph and replays the schema; then it runs the
+ * enabled rules on "after" (with "before" as context) and on "before",
+ * applies suppressions, and keeps only what the change introduces.
+ */
+#ifndef SC_ENGINE_H
+#define SC_ENGINE_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "diag.h"
+#include "facts.h"
+#include "gitsrc.h"
+
+struct sc_schema;
+struct sc_revgraph;
+
+/* One file version and its facts (owned by the engine's cache). */
+struct sc_unit {
+	struct sc_srcfile *file;
+	struct sc_migration *mig;      /* when the file is in a versions folder */
+	struct sc_modelfile *models;   /* when the file declares models */
+	char *script_dir;              /* for migrations: the script location (folder holding versions/) */
+};
+
+/* The whole-repository view of one snapshot. */
+struct sc_analysis {
+	const struct sc_snapshot *snap;
+	struct sc_unit **migrations;   /* borrowed units, sorted by path */
+	size_t n_migrations;
+	struct sc_unit **models;       /* borrowed units, sorted by path */
+	size_t n_models;
+	struct sc_revgraph *graph;     /* owned */
+	struct sc_schema *schema;      /* owned: the replay of every migration */
+	int migrations_found;          /* a script directory was found */
+};
+
+/* What a rule's check function gets. */
+struct sc_ctx {
+	const struct sc_analysis *now;    /* the snapshot being judged */
+	const struct sc_analysis *before; /* "before" when judging "after" in a change mode; else NULL */
+	const struct sc_config *cfg;
+	enum sc_mode mode;
+	struct sc_diags *out;
+};
+
+/*
+ * Run the checks of `cfg` on `cs` read through `repo`, appending the
+ * diagnostics to report (suppressed, filtered to what the change adds,
+ * per-file-ignores and severities applied, sorted) to *out. Returns 0, or
+ * -1 with a message on an internal or environment failure.
+ */
+int sc_engine_run(struct sc_diags *out, struct sc_repo *repo,
+		  const struct sc_changeset *cs, const struct sc_config *cfg);
+
+#endif
