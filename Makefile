@@ -36,7 +36,8 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 RULE_SRC := $(sort $(wildcard rules/sc*.c))
-LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(RULE_SRC:%.c=$(B)/%.o)
+RULE_ALL := $(sort $(wildcard rules/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(RULE_ALL:%.c=$(B)/%.o)
 DOC_INC := $(RULE_SRC:rules/%.c=$(B)/gen/%.doc.inc)
 TEST_SRC := $(sort $(wildcard tests/check_*.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
@@ -52,13 +53,17 @@ all: $(B)/schemacheck
 setup $(GRAMMAR):
 	@scripts/setup.sh
 
-$(B)/%.o: %.c $(GRAMMAR) | $(DOC_INC)
+$(B)/%.o: %.c $(GRAMMAR) | $(DOC_INC) $(B)/gen/hook.inc
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DSC_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
 
 $(B)/gen/%.doc.inc: rules/%.c rules/mkdoc.awk
 	@mkdir -p $(dir $@)
 	awk -f rules/mkdoc.awk $< > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/hook.inc: hooks/pre-commit
+	@mkdir -p $(dir $@)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@.tmp && mv $@.tmp $@
 
 $(B)/libsc.a: $(LIB_OBJ)
 	@rm -f $@

@@ -49,6 +49,9 @@ void sc_diag_set_help(struct sc_diag *d, const char *fmt, ...) SC_PRINTF(2, 3);
 void sc_diag_set_subject(struct sc_diag *d, const char *table,
 			 const char *column, const char *revision);
 
+/* Free one diagnostic's contents (not the struct itself). */
+void sc_diag_release(struct sc_diag *d);
+
 /* Sort by path, line, column, code, and remove exact duplicates. */
 void sc_diags_sort(struct sc_diags *ds);
 void sc_diags_release(struct sc_diags *ds);
@@ -80,8 +83,21 @@ void sc_diags_suppress(struct sc_diags *ds, struct sc_srcfile *const *files,
 void sc_diags_filter_new(struct sc_diags *after, const struct sc_diags *before,
 			 const struct sc_change *changes, size_t n_changes);
 
-/* Counts, for the summary line. */
+/*
+ * Counts, for the summary line: diagnostics of each severity, and the
+ * number of distinct non-empty paths among them.
+ */
 void sc_diags_count(const struct sc_diags *ds, size_t *errors, size_t *warnings,
 		    size_t *files);
+
+/*
+ * Decode the UTF-8 character at s (n >= 1 bytes available): returns its
+ * length in bytes and stores the code point in *cp, or returns 1 and
+ * stores SC_UTF8_INVALID for a byte that does not start a valid, shortest
+ * form sequence (surrogates and values above U+10FFFF are invalid). This
+ * is how diagnostics count character columns; report.c uses it too.
+ */
+#define SC_UTF8_INVALID 0xffffffffu
+size_t sc_utf8_decode(const char *s, size_t n, unsigned long *cp);
 
 #endif

@@ -89,6 +89,9 @@ enum sc_op_flags {
 	SC_OPF_BATCH = 1 << 1,       /* a batch_op.* call inside `with op.batch_alter_table(...)` */
 	SC_OPF_UNCERTAIN = 1 << 2,   /* a table or column name could not be resolved */
 	SC_OPF_LOOP = 1 << 3,        /* inside a for/while loop */
+	/* added by migration.c: inside `with op.get_context().autocommit_block():`
+	 * (not conditional; SC211 wants CREATE INDEX CONCURRENTLY there) */
+	SC_OPF_AUTOCOMMIT = 1 << 4,
 };
 
 /* A keyword argument as written (value is the source text). */

@@ -22,7 +22,9 @@ enum sc_mode { SC_MODE_STAGED = 0, SC_MODE_DIFF, SC_MODE_ALL };
 /* One regular file of a snapshot (symlinks and submodules are skipped). */
 struct sc_entry {
 	char *path;      /* repo-relative, '/'-separated; owned */
-	char id[41];     /* blob id in hex; "" when read from a plain folder */
+	char id[41];     /* blob id in hex (of the work-tree contents for a
+			    folder); all zeros (unknown) for a file over
+			    SC_MAX_FILE_SIZE whose id had to be computed */
 };
 
 struct sc_snapshot {
@@ -109,7 +111,7 @@ struct sc_changeset *sc_changeset_from_snapshots(enum sc_mode mode,
 const struct sc_entry *sc_snapshot_find(const struct sc_snapshot *s, const char *path);
 
 /*
- * Read an entry's contents: 0 and *data/*len (owned by the caller,
+ * Read an entry's contents: 0 and *data, *len (owned by the caller,
  * NUL-terminated), SC_ETOOBIG when over SC_MAX_FILE_SIZE (*data NULL), or
  * -1 with a message. `repo` may be NULL for worktree snapshots.
  */

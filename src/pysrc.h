@@ -73,7 +73,7 @@ int sc_eval_int(const struct sc_pyfile *pf, TSNode n, long *out);
 int sc_is_none(const struct sc_pyfile *pf, TSNode n);
 /*
  * A string, or a tuple/list of strings, or None (0 items). Returns 1 and
- * sets *out/*n (caller frees each string and the array) when every item is
+ * sets *out and *n (caller frees each string and the array) when every item is
  * a literal; 0 otherwise.
  */
 int sc_eval_string_list(const struct sc_pyfile *pf, TSNode n, char ***out, size_t *n_out);
@@ -89,5 +89,46 @@ TSNode sc_call_function(TSNode call);
 TSNode sc_call_positional(TSNode call, unsigned index);
 TSNode sc_call_keyword(const struct sc_pyfile *pf, TSNode call, const char *name);
 unsigned sc_call_n_positional(TSNode call);
+
+/*
+ * Iterating over the named children of a node, comments skipped, with a
+ * tree cursor (ts_node_named_child is linear in the index on 0.20.7, so a
+ * loop over it is quadratic on wide nodes such as a module). Every
+ * sc_children_init must be paired with sc_children_release.
+ */
+struct sc_children {
+	TSTreeCursor cur;
+	int state;              /* 0 before the first child, 1 inside, 2 done */
+};
+void sc_children_init(struct sc_children *it, TSNode parent);
+/* The next named, non-comment child in *out; 0 when there is none. */
+int sc_children_next(struct sc_children *it, TSNode *out);
+void sc_children_release(struct sc_children *it);
+
+/* Does the call have a `*args` or `**kwargs` argument? */
+int sc_call_has_splat(TSNode call);
+
+/*
+ * The last dotted part of an expression naming something: `x` for the
+ * identifier x, `c` for the attribute a.b.c, and the same for a call's
+ * callee (sa.String(100) -> "String"). Borrowed pointer into the file's
+ * text with its length in *len; NULL when the node is something else.
+ */
+const char *sc_node_last_name(const struct sc_pyfile *pf, TSNode n, size_t *len);
+/* Does sc_node_last_name(n) equal `s`? */
+int sc_node_last_name_is(const struct sc_pyfile *pf, TSNode n, const char *s);
+
+/* The type family of an SQLAlchemy type name such as "String" or "BIGINT". */
+enum sc_type_family sc_type_family_from_name(const char *name, size_t len);
+
+/*
+ * Fill *col (which the caller has zeroed; release with sc_column_release)
+ * from a Column(...)/mapped_column(...) call: name (first positional string
+ * or name=; NULL when absent or not a literal, and *name_state says which:
+ * 0 absent, 1 literal, 2 present but not resolvable), type, nullable=,
+ * primary_key/unique/index, server_default=, default=, ForeignKey.
+ */
+void sc_column_from_call(const struct sc_pyfile *pf, TSNode call,
+			 struct sc_column *col, int *name_state);
 
 #endif

@@ -101,14 +101,20 @@ void sc_buf_addch(struct sc_buf *b, char c)
 
 void sc_buf_vaddf(struct sc_buf *b, const char *fmt, va_list ap)
 {
+	char small[256];
 	va_list cp;
 	int n;
 
+	/* format into a stack buffer first; most messages fit */
 	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
+	n = vsnprintf(small, sizeof(small), fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		return;
+	if ((size_t)n < sizeof(small)) {
+		sc_buf_add(b, small, (size_t)n);
+		return;
+	}
 	sc_buf_grow(b, (size_t)n);
 	vsnprintf(b->buf + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;

@@ -1,0 +1,113 @@
+/*! SC203 drop-column-without-deprecation
+ * ## What it does
+ * Reports `op.drop_column()` (or `batch_op.drop_column()`) in `upgrade()`
+ * of a column that a model still declares, or that left the models only
+ * in this same change. A column may be dropped once the code stopped
+ * using it at least one release earlier: the models at the newest
+ * release tag (`release-tags`, default `v*`) already lack it, or, in a
+ * repository without release tags, the models before this change already
+ * lack it. In `--all` only the first condition is checked.
+ *
+ * ## Why is this bad?
+ * Deploys are not atomic. While the migration runs and until every
+ * server runs the new code, the release still running selects and
+ * inserts the column: dropping it breaks those queries. If a model still
+ * declares it, even the new release breaks.
+ *
+ * ## Example
+ * ```python
+ * # models.py still declares User.nickname
+ * def upgrade():
+ *     op.drop_column("users", "nickname")
+ * ```
+ *
+ * ## Use instead
+ * Remove `nickname` from the `User` model and ship that release first;
+ * drop the column in a migration of a later release:
+ * ```python
+ * def upgrade():
+ *     op.drop_column("users", "nickname")
+ * ```
+ */
+#include "rule.h"
+#include "ruleutil.h"
+#include "schema.h"
+
+static const char doc[] =
+#include "sc203_drop_column_without_deprecation.doc.inc"
+	;
+
+static unsigned line_of(const struct sc_model_table *t)
+{
+	return t->loc.row + 1;
+}
+
+static void check_op(struct sc_ctx *ctx, const struct sc_rule *self,
+		     const struct sc_unit *u, const struct sc_op *op)
+{
+	const struct sc_model_table *t;
+	const struct sc_unit *mu = NULL;
+	struct sc_diag *d;
+
+	/* (a) a model still declares the column after the change */
+	t = sc_models_find_table(ctx->now, op->table, &mu);
+	if (t && sc_model_find_column(t, op->column) &&
+	    !sc_schema_column(sc_schema_table(ctx->now->schema, op->table),
+			      op->column)) {
+		d = sc_diags_add(ctx->out, self, u->file, &op->loc,
+				 "column '%s.%s' is dropped but model '%s' "
+				 "(%s:%u) still declares it",
+				 op->table, op->column,
+				 t->class_name ? t->class_name : t->name,
+				 mu->file->path, line_of(t));
+		sc_diag_set_subject(d, op->table, op->column, u->mig->revision);
+		sc_diag_set_help(d, "remove '%s' from the model and release that "
+				    "first; drop the column in a migration of a "
+				    "later release",
+				 op->column);
+		return;
+	}
+	/* (b) the models before the change still declared it */
+	if (!ctx->before)
+		return;
+	t = sc_models_find_table(ctx->before, op->table, &mu);
+	if (t && sc_model_find_column(t, op->column)) {
+		d = sc_diags_add(ctx->out, self, u->file, &op->loc,
+				 "column '%s.%s' is dropped in the same change "
+				 "that removes it from model '%s' (%s:%u)",
+				 op->table, op->column,
+				 t->class_name ? t->class_name : t->name,
+				 mu->file->path, line_of(t));
+		sc_diag_set_subject(d, op->table, op->column, u->mig->revision);
+		sc_diag_set_help(d, "the release still running reads '%s.%s': "
+				    "commit and release the model change alone, "
+				    "then drop the column in a later release",
+				 op->table, op->column);
+	}
+}
+
+static void check(struct sc_ctx *ctx, const struct sc_rule *self)
+{
+	size_t i, j;
+	for (i = 0; i < ctx->now->n_migrations; i++) {
+		const struct sc_unit *u = ctx->now->migrations[i];
+		if (u->file->syntax_error)
+			continue;
+		for (j = 0; j < u->mig->n_up; j++) {
+			const struct sc_op *op = &u->mig->up[j];
+			if (op->kind == SC_OP_DROP_COLUMN && op->table &&
+			    op->column)
+				check_op(ctx, self, u, op);
+		}
+	}
+}
+
+const struct sc_rule sc_rule_SC203 = {
+	.code = "SC203",
+	.name = "drop-column-without-deprecation",
+	.severity = SC_SEV_ERROR,
+	.summary = "`drop_column` of a column that a model still declares, or "
+		   "whose removal from the models is not at least one release old",
+	.doc = doc,
+	.check = check,
+};

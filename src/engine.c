@@ -1,0 +1,362 @@
+/*
+ * engine.c: one run of the checks over a change set (see engine.h).
+ *
+ * Units (a file version and its facts) live in a cache keyed by path,
+ * blob id and script directory, so a file unchanged between "before" and
+ * "after" is read and parsed once. Analyses borrow units from the cache.
+ */
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "discover.h"
+#include "err.h"
+#include "migration.h"
+#include "models.h"
+#include "pysrc.h"
+#include "revgraph.h"
+#include "rule.h"
+#include "schema.h"
+
+struct cache_slot {
+	char *key;
+	struct sc_unit *unit;
+	struct cache_slot *next;
+};
+
+#define CACHE_BUCKETS 4096
+
+struct engine {
+	struct sc_repo *repo;
+	const struct sc_config *cfg;
+	struct cache_slot *buckets[CACHE_BUCKETS];
+	unsigned char *enabled;  /* indexed like sc_rules[] */
+};
+
+static unsigned long hash_str(const char *s)
+{
+	unsigned long h = 1469598103934665603UL;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
+	return h;
+}
+
+static void unit_free(struct sc_unit *u)
+{
+	if (!u)
+		return;
+	sc_migration_free(u->mig);
+	sc_modelfile_free(u->models);
+	sc_srcfile_free(u->file);
+	free(u->script_dir);
+	free(u);
+}
+
+static void engine_release(struct engine *en)
+{
+	size_t i;
+	for (i = 0; i < CACHE_BUCKETS; i++) {
+		struct cache_slot *s = en->buckets[i], *next;
+		for (; s; s = next) {
+			next = s->next;
+			unit_free(s->unit);
+			free(s->key);
+			free(s);
+		}
+	}
+	free(en->enabled);
+}
+
+enum unit_role { ROLE_MIGRATION, ROLE_MODEL };
+
+/* Quick text test: could this file declare models? */
+static int looks_like_models(const char *data, size_t len)
+{
+	return memmem(data, len, "__tablename__", 13) ||
+	       memmem(data, len, "__table__", 9) ||
+	       memmem(data, len, "Table(", 6);
+}
+
+/*
+ * The unit for entry `e` of `snap` in `role` (NULL when a model candidate
+ * turns out to declare no table). Returns 0 or -1.
+ */
+static int load_unit(struct sc_unit **out, struct engine *en,
+		     const struct sc_snapshot *snap, const struct sc_entry *e,
+		     enum unit_role role, const char *script_dir)
+{
+	char *key = NULL, *data = NULL;
+	struct cache_slot *slot;
+	struct sc_unit *u = NULL;
+	struct sc_pyfile *pf = NULL;
+	unsigned long h;
+	size_t len = 0;
+	int error = 0, rc;
+
+	*out = NULL;
+	key = sc_xasprintf("%d\n%s\n%s\n%s", (int)role, e->path,
+			   e->id[0] ? e->id : (snap->root ? snap->root : ""),
+			   script_dir ? script_dir : "");
+	h = hash_str(key) % CACHE_BUCKETS;
+	for (slot = en->buckets[h]; slot; slot = slot->next) {
+		if (!strcmp(slot->key, key)) {
+			*out = slot->unit;
+			goto out;
+		}
+	}
+
+	rc = sc_repo_read(en->repo, snap, e, &data, &len);
+	if (rc == SC_ETOOBIG) {
+		u = sc_xcalloc(1, sizeof(*u));
+		u->file = sc_srcfile_new(e->path, "", 0);
+		u->file->syntax_error = 1;
+		u->file->error_msg = sc_xstrdup("file is larger than 8 MiB; not parsed");
+	} else if (rc < 0) {
+		error = -1;
+		goto out;
+	} else if (role == ROLE_MODEL && !looks_like_models(data, len)) {
+		u = NULL;
+	} else {
+		u = sc_xcalloc(1, sizeof(*u));
+		u->file = sc_srcfile_new(e->path, data, len);
+		if ((error = sc_pyfile_parse(&pf, u->file)) < 0)
+			goto out;
+		if (role == ROLE_MIGRATION) {
+			if ((error = sc_migration_extract(&u->mig, pf)) < 0)
+				goto out;
+		} else {
+			if ((error = sc_models_extract(&u->models, pf)) < 0)
+				goto out;
+			if (!u->models->n_tables && !u->file->syntax_error) {
+				unit_free(u);
+				u = NULL;
+			}
+		}
+	}
+	if (u && role == ROLE_MIGRATION && !u->mig)
+		u->mig = sc_xcalloc(1, sizeof(*u->mig));
+	if (u && role == ROLE_MODEL && !u->models)
+		u->models = sc_xcalloc(1, sizeof(*u->models));
+	if (u && script_dir)
+		u->script_dir = sc_xstrdup(script_dir);
+
+	slot = sc_xcalloc(1, sizeof(*slot));
+	slot->key = key;
+	key = NULL;
+	slot->unit = u;
+	slot->next = en->buckets[h];
+	en->buckets[h] = slot;
+	*out = u;
+	u = NULL;
+out:
+	sc_pyfile_free(pf);
+	unit_free(u);
+	free(data);
+	free(key);
+	return error;
+}
+
+static void push_unit(struct sc_unit ***v, size_t *n, struct sc_unit *u)
+{
+	*v = sc_xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = u;
+}
+
+static void analysis_release(struct sc_analysis *a)
+{
+	free(a->migrations);
+	free(a->models);
+	sc_revgraph_free(a->graph);
+	sc_schema_free(a->schema);
+	memset(a, 0, sizeof(*a));
+}
+
+static int is_model_candidate(const struct sc_config *cfg,
+			      const struct sc_layout *lay, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	base = base ? base + 1 : path;
+	if (!sc_ends_with(path, ".py"))
+		return 0;
+	if (cfg->n_models)
+		return sc_globs_match(cfg->models, cfg->n_models, path);
+	if (sc_is_test_path(path) || !strcmp(base, "setup.py"))
+		return 0;
+	/* the script directory itself (env.py, script.py.mako helpers) */
+	for (i = 0; i < lay->n_dirs; i++) {
+		size_t n = strlen(lay->dirs[i].path);
+		if (n && !strncmp(path, lay->dirs[i].path, n) && path[n] == '/')
+			return 0;
+		if (!n && !strcmp(path, "env.py"))
+			return 0;
+	}
+	return 1;
+}
+
+static int analyze(struct sc_analysis *a, struct engine *en,
+		   const struct sc_snapshot *snap)
+{
+	struct sc_layout lay;
+	size_t i;
+	int error;
+
+	memset(a, 0, sizeof(*a));
+	a->snap = snap;
+	if ((error = sc_layout_discover(&lay, en->repo, snap, en->cfg)) < 0)
+		return error;
+	a->migrations_found = lay.n_dirs > 0;
+	for (i = 0; i < snap->n; i++) {
+		const struct sc_entry *e = &snap->entries[i];
+		const struct sc_scriptdir *d;
+		struct sc_unit *u;
+
+		if (en->cfg->n_exclude &&
+		    sc_globs_match(en->cfg->exclude, en->cfg->n_exclude, e->path))
+			continue;
+		d = sc_layout_migration_dir(&lay, e->path);
+		if (d) {
+			if ((error = load_unit(&u, en, snap, e, ROLE_MIGRATION,
+					       d->path)) < 0)
+				goto out;
+			if (u)
+				push_unit(&a->migrations, &a->n_migrations, u);
+		} else if (is_model_candidate(en->cfg, &lay, e->path)) {
+			if ((error = load_unit(&u, en, snap, e, ROLE_MODEL,
+					       NULL)) < 0)
+				goto out;
+			if (u)
+				push_unit(&a->models, &a->n_models, u);
+		}
+	}
+	sc_revgraph_build(&a->graph, a->migrations, a->n_migrations);
+	sc_schema_replay(&a->schema, a->graph);
+out:
+	sc_layout_release(&lay);
+	return error;
+}
+
+static void report_syntax_errors(struct sc_ctx *ctx, struct sc_unit **units,
+				 size_t n)
+{
+	const struct sc_rule *r = sc_rule_find("SC001");
+	size_t i;
+	for (i = 0; i < n; i++) {
+		const struct sc_srcfile *f = units[i]->file;
+		struct sc_diag *d;
+		if (!f->syntax_error)
+			continue;
+		d = sc_diags_add(ctx->out, r, f, &f->error_loc,
+				 "cannot parse '%s': %s", f->path,
+				 f->error_msg ? f->error_msg : "syntax error");
+		sc_diag_set_help(d, "fix the syntax error; nothing else in this "
+				    "file was checked");
+	}
+}
+
+static void run_rules(struct engine *en, struct sc_diags *out,
+		      const struct sc_analysis *now,
+		      const struct sc_analysis *before, enum sc_mode mode)
+{
+	struct sc_ctx ctx;
+	struct sc_srcfile **files;
+	size_t i, n_files = 0;
+	const struct sc_rule *sc002 = sc_rule_find("SC002");
+
+	ctx.now = now;
+	ctx.before = before;
+	ctx.cfg = en->cfg;
+	ctx.mode = mode;
+	ctx.out = out;
+
+	report_syntax_errors(&ctx, now->migrations, now->n_migrations);
+	report_syntax_errors(&ctx, now->models, now->n_models);
+	for (i = 0; i < sc_n_rules; i++)
+		if (en->enabled[i] && sc_rules[i]->check)
+			sc_rules[i]->check(&ctx, sc_rules[i]);
+
+	files = sc_xcalloc(now->n_migrations + now->n_models, sizeof(*files));
+	for (i = 0; i < now->n_migrations; i++)
+		files[n_files++] = now->migrations[i]->file;
+	for (i = 0; i < now->n_models; i++)
+		files[n_files++] = now->models[i]->file;
+	sc_diags_suppress(out, files, n_files,
+			  sc002 && sc_config_rule_enabled(en->cfg, sc002),
+			  en->enabled);
+	free(files);
+}
+
+/* Drop diagnostics of disabled rules and per-file-ignores; set severities. */
+static void apply_config(struct engine *en, struct sc_diags *ds)
+{
+	const struct sc_config *cfg = en->cfg;
+	size_t i, j, k, w = 0;
+
+	for (i = 0; i < ds->n; i++) {
+		struct sc_diag *d = &ds->v[i];
+		int keep = sc_config_rule_enabled(cfg, d->rule);
+		for (j = 0; keep && j < cfg->n_per_file_ignores; j++) {
+			const struct sc_per_file_ignore *p = &cfg->per_file_ignores[j];
+			if (!sc_globs_match(&p->glob, 1, d->path))
+				continue;
+			for (k = 0; k < p->n_selectors; k++)
+				if (sc_rule_matches(d->rule, p->selectors[k]))
+					keep = 0;
+		}
+		if (!keep) {
+			sc_diag_release(d);
+			continue;
+		}
+		d->severity = sc_config_severity(cfg, d->rule);
+		if (w != i)
+			ds->v[w] = *d;
+		w++;
+	}
+	ds->n = w;
+}
+
+int sc_engine_run(struct sc_diags *out, struct sc_repo *repo,
+		  const struct sc_changeset *cs, const struct sc_config *cfg)
+{
+	struct engine en;
+	struct sc_analysis after, before;
+	struct sc_diags d_after = SC_DIAGS_INIT, d_before = SC_DIAGS_INIT;
+	int error = 0, have_before = 0;
+	size_t i;
+
+	memset(&en, 0, sizeof(en));
+	memset(&after, 0, sizeof(after));
+	memset(&before, 0, sizeof(before));
+	en.repo = repo;
+	en.cfg = cfg;
+	en.enabled = sc_xcalloc(sc_n_rules, 1);
+	for (i = 0; i < sc_n_rules; i++)
+		en.enabled[i] = (unsigned char)sc_config_rule_enabled(cfg, sc_rules[i]);
+
+	if (cs->before) {
+		if ((error = analyze(&before, &en, cs->before)) < 0)
+			goto out;
+		have_before = 1;
+	}
+	if ((error = analyze(&after, &en, cs->after)) < 0)
+		goto out;
+
+	run_rules(&en, &d_after, &after, have_before ? &before : NULL, cs->mode);
+	if (have_before) {
+		run_rules(&en, &d_before, &before, NULL, cs->mode);
+		sc_diags_filter_new(&d_after, &d_before, cs->changes,
+				    cs->n_changes);
+	}
+	apply_config(&en, &d_after);
+	sc_diags_sort(&d_after);
+	sc_diags_take(out, &d_after);
+out:
+	sc_diags_release(&d_after);
+	sc_diags_release(&d_before);
+	analysis_release(&after);
+	analysis_release(&before);
+	engine_release(&en);
+	return error;
+}

@@ -1,0 +1,570 @@
+/*
+ * main.c: the command line of schemacheck (DESIGN.md section 1): the
+ * command table, option parsing, and the only place that prints errors
+ * and exits. Exit status: 0 clean, 1 error-severity diagnostics (any
+ * with --strict), 2 usage or configuration error, 3 environment or
+ * internal failure.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "diag.h"
+#include "engine.h"
+#include "err.h"
+#include "gitsrc.h"
+#include "pysrc.h"
+#include "report.h"
+#include "rule.h"
+
+#ifndef SC_VERSION
+#define SC_VERSION "0.0.0"
+#endif
+
+static const char hook_template[] =
+#include "hook.inc"
+	;
+
+static const char usage_text[] =
+"usage: schemacheck [check] [--staged | --diff BASE[..HEAD|...HEAD] | --all]\n"
+"                   [OPTIONS] [PATH...]\n"
+"       schemacheck explain CODE|NAME\n"
+"       schemacheck rules [--format text|md|json]\n"
+"       schemacheck install [--force]\n"
+"       schemacheck --version | --help\n"
+"\n"
+"Checks SQLAlchemy models and Alembic migrations against the schema-change\n"
+"policy, without importing the code or touching a database.\n"
+"\n"
+"Modes (default --staged):\n"
+"  --staged            the commit being made: HEAD against the index\n"
+"  --diff BASE         a pull request: merge base of BASE and HEAD against HEAD\n"
+"  --all               every tracked file as it is in the working tree\n"
+"\n"
+"Options:\n"
+"  -C DIR              run as if started in DIR\n"
+"  --format FMT        text, json, github, sarif, junit or gitlab (default text)\n"
+"  --color WHEN        always, never or auto (default auto)\n"
+"  --select CODES      only these rules (codes, names or prefixes such as SC2)\n"
+"  --ignore CODES      not these rules\n"
+"  --config FILE       read this configuration file\n"
+"  --no-config         read no configuration file\n"
+"  --since REVISION    migrations up to this revision are accepted history\n"
+"  --strict            warnings also fail\n"
+"  --quiet             only diagnostics and errors\n"
+"  --statistics        counts per rule\n"
+"  -h, --help          this text\n"
+"  --version           the version\n"
+"\n"
+"Exit status: 0 no errors, 1 errors found (or any finding with --strict),\n"
+"2 usage or configuration error, 3 environment or internal failure.\n";
+
+struct opts {
+	enum sc_mode mode;
+	const char *range;
+	const char *dir;
+	enum sc_format format;
+	int color;                 /* -1 auto */
+	int quiet, statistics, strict, no_config;
+	const char *config;
+	const char *since;
+	char **paths;
+	size_t n_paths;
+	int force;
+};
+
+static int usage_error(const char *fmt, ...) SC_PRINTF(1, 2);
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("schemacheck: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nschemacheck: see 'schemacheck --help'\n", stderr);
+	return SC_EXIT_USAGE;
+}
+
+/* Split a comma-separated list of rule selectors into cfg list. */
+static int add_selectors(char ***list, size_t *n, const char *arg,
+			 const char *opt)
+{
+	char *copy = sc_xstrdup(arg), *tok, *save = NULL;
+	int rc = 0;
+
+	for (tok = strtok_r(copy, ", ", &save); tok;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		if (!sc_rule_selector_valid(tok)) {
+			fprintf(stderr, "schemacheck: %s: unknown rule '%s' "
+				"(see 'schemacheck rules')\n", opt, tok);
+			rc = -1;
+			break;
+		}
+		sc_strlist_add(list, n, tok);
+	}
+	free(copy);
+	return rc;
+}
+
+/*
+ * Parse options from argv[i...]; returns -1 (after printing) on a usage
+ * error, else 0.
+ */
+static int parse_check_opts(int argc, char **argv, int i, struct opts *o,
+			    struct sc_config *cfg)
+{
+	for (; i < argc; i++) {
+		char *a = argv[i], *val = NULL;
+		char name[64];
+		const char *eq;
+		int takes;
+
+		if (!strcmp(a, "--")) {
+			for (i++; i < argc; i++)
+				sc_strlist_add(&o->paths, &o->n_paths, argv[i]);
+			break;
+		}
+		if (a[0] != '-' || !a[1]) {
+			sc_strlist_add(&o->paths, &o->n_paths, a);
+			continue;
+		}
+		eq = strchr(a, '=');
+		if (a[1] == '-' && eq && (size_t)(eq - a) < sizeof(name)) {
+			memcpy(name, a, (size_t)(eq - a));
+			name[eq - a] = '\0';
+			val = (char *)eq + 1;
+		} else {
+			snprintf(name, sizeof(name), "%s", a);
+		}
+		takes = !strcmp(name, "--diff") || !strcmp(name, "-C") ||
+			!strcmp(name, "--format") || !strcmp(name, "--color") ||
+			!strcmp(name, "--select") || !strcmp(name, "--ignore") ||
+			!strcmp(name, "--config") || !strcmp(name, "--since");
+		if (takes && !val) {
+			if (i + 1 >= argc) {
+				usage_error("option '%s' needs a value", name);
+				return -1;
+			}
+			val = argv[++i];
+		} else if (!takes && val) {
+			usage_error("option '%s' takes no value", name);
+			return -1;
+		}
+
+		if (!strcmp(name, "--staged")) {
+			o->mode = SC_MODE_STAGED;
+		} else if (!strcmp(name, "--all")) {
+			o->mode = SC_MODE_ALL;
+		} else if (!strcmp(name, "--diff")) {
+			o->mode = SC_MODE_DIFF;
+			o->range = val;
+		} else if (!strcmp(name, "-C")) {
+			o->dir = val;
+		} else if (!strcmp(name, "--format")) {
+			if (sc_format_parse(val, &o->format) < 0) {
+				usage_error("--format: unknown format '%s' (text, "
+					    "json, github, sarif, junit, gitlab)", val);
+				return -1;
+			}
+		} else if (!strcmp(name, "--color")) {
+			if (!strcmp(val, "always"))
+				o->color = 1;
+			else if (!strcmp(val, "never"))
+				o->color = 0;
+			else if (!strcmp(val, "auto"))
+				o->color = -1;
+			else {
+				usage_error("--color: expected always, never or "
+					    "auto, not '%s'", val);
+				return -1;
+			}
+		} else if (!strcmp(name, "--select")) {
+			if (add_selectors(&cfg->select, &cfg->n_select, val,
+					  "--select") < 0)
+				return -1;
+		} else if (!strcmp(name, "--ignore")) {
+			if (add_selectors(&cfg->ignore, &cfg->n_ignore, val,
+					  "--ignore") < 0)
+				return -1;
+		} else if (!strcmp(name, "--config")) {
+			o->config = val;
+		} else if (!strcmp(name, "--no-config")) {
+			o->no_config = 1;
+		} else if (!strcmp(name, "--since")) {
+			o->since = val;
+		} else if (!strcmp(name, "--strict")) {
+			o->strict = 1;
+		} else if (!strcmp(name, "--quiet") || !strcmp(name, "-q")) {
+			o->quiet = 1;
+		} else if (!strcmp(name, "--statistics")) {
+			o->statistics = 1;
+		} else if (!strcmp(name, "--force")) {
+			o->force = 1;
+		} else {
+			usage_error("unknown option '%s'", name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* PATH arguments → repo-relative prefixes; keep diagnostics under them. */
+static void filter_paths(struct sc_diags *ds, const struct opts *o,
+			 const char *prefix)
+{
+	size_t i, j, w = 0;
+	char **rel;
+
+	if (!o->n_paths)
+		return;
+	rel = sc_xcalloc(o->n_paths, sizeof(*rel));
+	for (j = 0; j < o->n_paths; j++) {
+		const char *p = o->paths[j];
+		size_t n;
+		while (p[0] == '.' && p[1] == '/')
+			p += 2;
+		rel[j] = !strcmp(p, ".") ? sc_xstrdup(prefix)
+					 : sc_xasprintf("%s%s", prefix, p);
+		n = strlen(rel[j]);
+		while (n && rel[j][n - 1] == '/')
+			rel[j][--n] = '\0';
+	}
+	for (i = 0; i < ds->n; i++) {
+		int keep = 0;
+		for (j = 0; j < o->n_paths && !keep; j++) {
+			size_t n = strlen(rel[j]);
+			keep = !n || (!strncmp(ds->v[i].path, rel[j], n) &&
+				      (ds->v[i].path[n] == '\0' ||
+				       ds->v[i].path[n] == '/'));
+		}
+		if (keep) {
+			ds->v[w++] = ds->v[i];
+		} else {
+			sc_diag_release(&ds->v[i]);
+		}
+	}
+	ds->n = w;
+	for (j = 0; j < o->n_paths; j++)
+		free(rel[j]);
+	free(rel);
+}
+
+static const char *mode_name(enum sc_mode m)
+{
+	return m == SC_MODE_ALL ? "all" : m == SC_MODE_DIFF ? "diff" : "staged";
+}
+
+static int cmd_check(struct opts *o, struct sc_config *cfg)
+{
+	struct sc_repo *repo = NULL;
+	struct sc_changeset *cs = NULL;
+	struct sc_diags ds = SC_DIAGS_INIT;
+	struct sc_report_opts ro;
+	size_t i;
+	int rc = SC_EXIT_OK, err;
+
+	if (o->config) {
+		fprintf(stderr, "schemacheck: --config: configuration files are "
+			"not read by this version yet: '%s'\n", o->config);
+		return SC_EXIT_USAGE;
+	}
+	if (o->since)
+		cfg->since = sc_xstrdup(o->since);
+	cfg->strict = o->strict;
+
+	if ((err = sc_repo_open(&repo, ".", o->mode == SC_MODE_ALL)) < 0) {
+		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
+		rc = SC_EXIT_ENV;
+		goto out;
+	}
+	if ((err = sc_changeset_load(&cs, repo, o->mode, o->range)) < 0) {
+		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
+		rc = err == SC_EUSAGE ? SC_EXIT_USAGE : SC_EXIT_ENV;
+		goto out;
+	}
+	if (sc_engine_run(&ds, repo, cs, cfg) < 0) {
+		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
+		rc = SC_EXIT_ENV;
+		goto out;
+	}
+	filter_paths(&ds, o, sc_repo_prefix(repo));
+
+	memset(&ro, 0, sizeof(ro));
+	ro.format = o->format;
+	ro.color = o->color < 0 ? (isatty(STDOUT_FILENO) && !getenv("NO_COLOR"))
+				: o->color;
+	ro.mode = mode_name(o->mode);
+	ro.quiet = o->quiet;
+	ro.statistics = o->statistics;
+	if (sc_report_write(stdout, &ds, &ro) < 0) {
+		fprintf(stderr, "schemacheck: cannot write the report: %s\n",
+			strerror(errno));
+		rc = SC_EXIT_ENV;
+		goto out;
+	}
+	for (i = 0; i < ds.n; i++)
+		if (ds.v[i].severity == SC_SEV_ERROR || o->strict)
+			rc = SC_EXIT_FINDINGS;
+out:
+	sc_diags_release(&ds);
+	sc_changeset_free(cs);
+	sc_repo_free(repo);
+	return rc;
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+	const struct sc_rule *r;
+	if (argc != 3)
+		return usage_error("%s", "usage: schemacheck explain CODE|NAME");
+	r = sc_rule_find(argv[2]);
+	if (!r) {
+		fprintf(stderr, "schemacheck: unknown rule '%s' (see "
+			"'schemacheck rules')\n", argv[2]);
+		return SC_EXIT_USAGE;
+	}
+	printf("%s %s (%s)\n\n%s", r->code, r->name,
+	       r->severity == SC_SEV_ERROR ? "error" : "warning", r->doc);
+	return SC_EXIT_OK;
+}
+
+static int cmd_rules(int argc, char **argv)
+{
+	const char *fmt = "text";
+	size_t i;
+	int a;
+
+	for (a = 2; a < argc; a++) {
+		if (!strcmp(argv[a], "--format") && a + 1 < argc)
+			fmt = argv[++a];
+		else if (!strncmp(argv[a], "--format=", 9))
+			fmt = argv[a] + 9;
+		else
+			return usage_error("rules: unknown argument '%s'", argv[a]);
+	}
+	if (!strcmp(fmt, "json")) {
+		struct sc_buf b = SC_BUF_INIT;
+		sc_buf_adds(&b, "[");
+		for (i = 0; i < sc_n_rules; i++) {
+			const struct sc_rule *r = sc_rules[i];
+			sc_buf_addf(&b, "%s\n  {\"code\": \"%s\", \"name\": \"%s\", "
+				    "\"severity\": \"%s\", \"summary\": \"",
+				    i ? "," : "", r->code, r->name,
+				    r->severity == SC_SEV_ERROR ? "error" : "warning");
+			sc_buf_add_json(&b, r->summary, strlen(r->summary));
+			sc_buf_adds(&b, "\"}");
+		}
+		sc_buf_adds(&b, "\n]\n");
+		fputs(b.buf, stdout);
+		sc_buf_release(&b);
+	} else if (!strcmp(fmt, "md")) {
+		puts("| Code | Name | Severity | Fires when |");
+		puts("|---|---|---|---|");
+		for (i = 0; i < sc_n_rules; i++)
+			printf("| %s | %s | %s | %s |\n", sc_rules[i]->code,
+			       sc_rules[i]->name,
+			       sc_rules[i]->severity == SC_SEV_ERROR ? "error"
+								     : "warning",
+			       sc_rules[i]->summary);
+	} else if (!strcmp(fmt, "text")) {
+		for (i = 0; i < sc_n_rules; i++)
+			printf("%-6s %-32s %-8s %s\n", sc_rules[i]->code,
+			       sc_rules[i]->name,
+			       sc_rules[i]->severity == SC_SEV_ERROR ? "error"
+								     : "warning",
+			       sc_rules[i]->summary);
+	} else {
+		return usage_error("rules: unknown format '%s' (text, md, json)",
+				   fmt);
+	}
+	return SC_EXIT_OK;
+}
+
+/* The absolute path of this executable, for the hook shim. */
+static char *self_path(const char *argv0)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		return sc_xstrdup(buf);
+	}
+	return sc_xstrdup(argv0);
+}
+
+static char *hook_text(const char *exe)
+{
+	struct sc_buf b = SC_BUF_INIT;
+	const char *p = hook_template, *at;
+	while ((at = strstr(p, "@SCHEMACHECK@"))) {
+		sc_buf_add(&b, p, (size_t)(at - p));
+		/* single-quote the path for sh */
+		sc_buf_addch(&b, '\'');
+		for (; *exe; exe++) {
+			if (*exe == '\'')
+				sc_buf_adds(&b, "'\\''");
+			else
+				sc_buf_addch(&b, *exe);
+		}
+		sc_buf_addch(&b, '\'');
+		p = at + 13;
+	}
+	sc_buf_adds(&b, p);
+	return sc_buf_detach(&b);
+}
+
+static int read_file(const char *path, struct sc_buf *out)
+{
+	char chunk[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		sc_buf_add(out, chunk, n);
+	fclose(f);
+	return 0;
+}
+
+static int cmd_install(struct opts *o, const char *argv0)
+{
+	struct sc_repo *repo = NULL;
+	char *hooks = NULL, *path = NULL, *exe = NULL, *text = NULL;
+	struct sc_buf old = SC_BUF_INIT;
+	FILE *f = NULL;
+	int rc = SC_EXIT_OK;
+
+	if (sc_repo_open(&repo, ".", 0) < 0 ||
+	    sc_repo_hooks_dir(repo, &hooks) < 0) {
+		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
+		rc = SC_EXIT_ENV;
+		goto out;
+	}
+	path = sc_xasprintf("%s/pre-commit", hooks);
+	exe = self_path(argv0);
+	text = hook_text(exe);
+	if (read_file(path, &old) == 0 && strcmp(sc_buf_str(&old), text) &&
+	    !o->force) {
+		if (strstr(sc_buf_str(&old), "schemacheck"))
+			fprintf(stderr, "schemacheck: an older schemacheck hook is at "
+				"'%s'; run 'schemacheck install --force' to update it\n",
+				path);
+		else
+			fprintf(stderr, "schemacheck: a different pre-commit hook "
+				"already exists at '%s'; not replacing it.\n"
+				"schemacheck: add the line 'schemacheck --staged || "
+				"exit 1' to it, or run 'schemacheck install --force' "
+				"to replace it\n", path);
+		rc = SC_EXIT_USAGE;
+		goto out;
+	}
+	if (mkdir(hooks, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "schemacheck: cannot create '%s': %s\n", hooks,
+			strerror(errno));
+		rc = SC_EXIT_ENV;
+		goto out;
+	}
+	f = fopen(path, "wb");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "schemacheck: cannot write '%s': %s\n", path,
+			strerror(errno));
+		f = NULL;
+		rc = SC_EXIT_ENV;
+		goto out;
+	}
+	f = NULL;
+	if (chmod(path, 0755) < 0) {
+		fprintf(stderr, "schemacheck: cannot make '%s' executable: %s\n",
+			path, strerror(errno));
+		rc = SC_EXIT_ENV;
+		goto out;
+	}
+	fprintf(stderr, "schemacheck: installed the pre-commit hook at '%s'\n",
+		path);
+out:
+	sc_buf_release(&old);
+	free(text);
+	free(exe);
+	free(path);
+	free(hooks);
+	sc_repo_free(repo);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct sc_config cfg;
+	const char *cmd = NULL;
+	int i = 1, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.color = -1;
+	sc_config_init(&cfg);
+	sc_gitsrc_global_init();
+
+	/* -C may come before the command */
+	while (i + 1 < argc && !strcmp(argv[i], "-C")) {
+		if (chdir(argv[i + 1]) < 0) {
+			fprintf(stderr, "schemacheck: -C: cannot change to '%s': %s\n",
+				argv[i + 1], strerror(errno));
+			rc = SC_EXIT_USAGE;
+			goto out;
+		}
+		i += 2;
+	}
+	if (i < argc && argv[i][0] != '-')
+		cmd = argv[i];
+
+	if (i < argc && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") ||
+			 (cmd && !strcmp(cmd, "help")))) {
+		fputs(usage_text, stdout);
+		rc = SC_EXIT_OK;
+	} else if (i < argc && (!strcmp(argv[i], "--version") ||
+				(cmd && !strcmp(cmd, "version")))) {
+		printf("schemacheck %s\n", SC_VERSION);
+		rc = SC_EXIT_OK;
+	} else if (cmd && !strcmp(cmd, "explain")) {
+		rc = cmd_explain(argc - i + 1, argv + i - 1);
+	} else if (cmd && !strcmp(cmd, "rules")) {
+		rc = cmd_rules(argc - i + 1, argv + i - 1);
+	} else if (cmd && !strcmp(cmd, "install")) {
+		if (parse_check_opts(argc, argv, i + 1, &o, &cfg) < 0)
+			rc = SC_EXIT_USAGE;
+		else if (o.n_paths)
+			rc = usage_error("install: unexpected argument '%s'",
+					 o.paths[0]);
+		else
+			rc = cmd_install(&o, argv[0]);
+	} else {
+		if (cmd && !strcmp(cmd, "check"))
+			i++;
+		if (parse_check_opts(argc, argv, i, &o, &cfg) < 0) {
+			rc = SC_EXIT_USAGE;
+		} else if (o.dir && chdir(o.dir) < 0) {
+			fprintf(stderr, "schemacheck: -C: cannot change to '%s': %s\n",
+				o.dir, strerror(errno));
+			rc = SC_EXIT_USAGE;
+		} else if (o.force) {
+			rc = usage_error("%s", "--force goes with 'install'");
+		} else {
+			rc = cmd_check(&o, &cfg);
+		}
+	}
+out:
+	sc_strlist_free(o.paths, o.n_paths);
+	sc_config_release(&cfg);
+	sc_pysrc_shutdown();
+	sc_gitsrc_global_shutdown();
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "schemacheck: write failure on standard output\n");
+		rc = SC_EXIT_ENV;
+	}
+	return rc;
+}

@@ -1,0 +1,61 @@
+/*
+ * schema.h: the database schema that replaying every migration's
+ * upgrade() in revision-graph order produces (DESIGN.md section 5).
+ * Tables and columns remember which migration last touched them. What
+ * the replay cannot know for sure is marked uncertain, and rules that
+ * depend on it stay silent.
+ */
+#ifndef SC_SCHEMA_H
+#define SC_SCHEMA_H
+
+#include <stddef.h>
+
+#include "engine.h"
+#include "facts.h"
+#include "revgraph.h"
+
+struct sc_scolumn {
+	char *name;
+	char *type;                  /* as written, or NULL */
+	enum sc_type_family family;
+	long type_length;
+	enum sc_tri nullable;        /* effective; SC_UNKNOWN when not known */
+	int has_server_default;
+	int primary_key;
+	int unique;
+};
+
+struct sc_stable {
+	char *name;
+	struct sc_scolumn *cols;
+	size_t n_cols;
+	int uncertain;               /* its columns may be incomplete or wrong */
+	int conditional;             /* created by a possibly-applied op */
+	const struct sc_unit *created_by; /* borrowed; NULL when implied */
+};
+
+struct sc_schema {
+	struct sc_stable *tables;
+	size_t n_tables;
+	int uncertain;               /* an unknown table may exist (unresolved create_table, opaque DDL) */
+};
+
+/*
+ * Replay the upgrade() of every migration of `g` in its order. *out is
+ * owned by the caller (sc_schema_free).
+ */
+void sc_schema_replay(struct sc_schema **out, const struct sc_revgraph *g);
+void sc_schema_free(struct sc_schema *s);
+
+/*
+ * Apply one op to the schema (exported for tests and for rules that replay
+ * a single migration). `unit` is the migration it comes from.
+ */
+void sc_schema_apply(struct sc_schema *s, const struct sc_op *op,
+		     const struct sc_unit *unit);
+
+/* Lookups (borrowed results, NULL when absent). Names compare exactly. */
+struct sc_stable *sc_schema_table(const struct sc_schema *s, const char *name);
+struct sc_scolumn *sc_schema_column(const struct sc_stable *t, const char *name);
+
+#endif

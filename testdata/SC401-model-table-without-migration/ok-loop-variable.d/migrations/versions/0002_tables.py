@@ -1,0 +1,22 @@
+"""migration 0002
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002"
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    for name in ("invoices", "payments"):
+        op.create_table(name, sa.Column("id", sa.Integer, primary_key=True))
+
+
+def downgrade():
+    for name in ("invoices", "payments"):
+        op.drop_table(name)

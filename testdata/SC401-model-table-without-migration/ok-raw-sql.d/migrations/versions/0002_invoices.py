@@ -1,0 +1,24 @@
+"""migration 0002
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002"
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("""
+        CREATE TABLE invoices (
+            id SERIAL PRIMARY KEY
+        )
+    """)
+
+
+def downgrade():
+    op.execute("DROP TABLE invoices")

@@ -1,0 +1,30 @@
+"""add customer email and orders
+
+Revision ID: b7e8f9a0b1c2
+Revises: a1b2c3d4e5f6
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "b7e8f9a0b1c2"
+down_revision = "a1b2c3d4e5f6"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column(
+        "customers",
+        sa.Column("email", sa.String(200), nullable=False, server_default=""),
+    )
+    op.create_table(
+        "orders",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("customer_id", sa.Integer, sa.ForeignKey("customers.id"), nullable=False),
+        sa.Column("total_cents", sa.Integer, nullable=False),
+    )
+
+
+def downgrade():
+    op.drop_table("orders")
+    op.drop_column("customers", "email")
