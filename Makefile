@@ -47,6 +47,7 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 .PHONY: all setup demo check unit fixtures golden integration asan valgrind \
 	clean install
 .SUFFIXES:
+.SECONDARY:
 
 all: $(B)/schemacheck
 

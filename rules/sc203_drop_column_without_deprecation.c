@@ -29,6 +29,8 @@
  *     op.drop_column("users", "nickname")
  * ```
  */
+#include <string.h>
+
 #include "rule.h"
 #include "ruleutil.h"
 #include "schema.h"
@@ -42,18 +44,45 @@ static unsigned line_of(const struct sc_model_table *t)
 	return t->loc.row + 1;
 }
 
-static void check_op(struct sc_ctx *ctx, const struct sc_rule *self,
-		     const struct sc_unit *u, const struct sc_op *op)
+/* Does an op after ops[i] in the same body make column table.column
+ * again (add it, or rename another column to it)? */
+static int recreated_later(const struct sc_migration *m, size_t i,
+			   const char *table, const char *column)
 {
+	size_t j;
+	for (j = i + 1; j < m->n_up; j++) {
+		const struct sc_op *op = &m->up[j];
+		if (!op->table || strcmp(op->table, table))
+			continue;
+		if (op->kind == SC_OP_ADD_COLUMN &&
+		    (!op->column || !strcmp(op->column, column)))
+			return 1;
+		if (op->kind == SC_OP_ALTER_COLUMN && op->new_name &&
+		    !strcmp(op->new_name, column))
+			return 1;
+	}
+	return 0;
+}
+
+static void check_op(struct sc_ctx *ctx, const struct sc_rule *self,
+		     const struct sc_unit *u, size_t i)
+{
+	const struct sc_op *op = &u->mig->up[i];
 	const struct sc_model_table *t;
+	const struct sc_stable *st;
 	const struct sc_unit *mu = NULL;
 	struct sc_diag *d;
 
-	/* (a) a model still declares the column after the change */
+	/* a column made again under the same name (type change by copy,
+	 * add/copy/drop/rename) is not a removal */
+	if (recreated_later(u->mig, i, op->table, op->column))
+		return;
+	/* (a) a model still declares the column after the change, and the
+	 * replayed schema (if it is sure of this table) lacks it */
 	t = sc_models_find_table(ctx->now, op->table, &mu);
+	st = sc_schema_table(ctx->now->schema, op->table);
 	if (t && sc_model_find_column(t, op->column) &&
-	    !sc_schema_column(sc_schema_table(ctx->now->schema, op->table),
-			      op->column)) {
+	    !(st && st->uncertain) && !sc_schema_column(st, op->column)) {
 		d = sc_diags_add(ctx->out, self, u->file, &op->loc,
 				 "column '%s.%s' is dropped but model '%s' "
 				 "(%s:%u) still declares it",
@@ -97,7 +126,7 @@ static void check(struct sc_ctx *ctx, const struct sc_rule *self)
 			const struct sc_op *op = &u->mig->up[j];
 			if (op->kind == SC_OP_DROP_COLUMN && op->table &&
 			    op->column)
-				check_op(ctx, self, u, op);
+				check_op(ctx, self, u, j);
 		}
 	}
 }

@@ -4,8 +4,11 @@
  * `__tablename__`, or a Core `Table(...)`) but that no migration creates,
  * judged on the schema obtained by replaying every migration's
  * `upgrade()` in revision order (including simple `CREATE TABLE` in
- * `op.execute()`). Silent when the replay cannot be sure, for example
- * when a migration creates a table whose name is not a literal.
+ * `op.execute()`). Silent when the replay cannot be sure: when a
+ * migration creates a table whose name is not a literal, or when the
+ * migrations alter tables that none of them creates (the history then
+ * starts from a schema made elsewhere: `create_all()` followed by
+ * `alembic stamp`, or tables owned by another project).
  *
  * ## Why is this bad?
  * Every schema change goes through a migration. A model table without
@@ -44,7 +47,8 @@ static void check(struct sc_ctx *ctx, const struct sc_rule *self)
 	const struct sc_analysis *a = ctx->now;
 	size_t i, j;
 
-	if (!a->migrations_found || a->schema->uncertain)
+	if (!a->migrations_found || a->schema->uncertain ||
+	    a->schema->implied_tables)
 		return;
 	for (i = 0; i < a->n_models; i++) {
 		const struct sc_unit *u = a->models[i];

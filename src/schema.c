@@ -74,6 +74,7 @@ static struct sc_stable *target(struct sc_schema *s, const char *name)
 	if (!t) {
 		t = add_table(s, name);
 		t->uncertain = 1;
+		s->implied_tables = 1;
 	}
 	return t;
 }

@@ -38,6 +38,9 @@ struct sc_schema {
 	struct sc_stable *tables;
 	size_t n_tables;
 	int uncertain;               /* an unknown table may exist (unresolved create_table, opaque DDL) */
+	int implied_tables;          /* ops touched tables no migration created:
+				      * the history starts from a schema made
+				      * elsewhere (create_all, another project) */
 };
 
 /*

@@ -221,3 +221,19 @@ def downgrade():
 PYEOF
 }
 mig_sc102_fix() { mig_sc101_fix "$1"; }
+
+# expect_diag CODE TITLE / expect_no_diag CODE TITLE: $OUT (text format)
+# has / has no diagnostic CODE ("error[CODE]" or "warning[CODE]"; a bare
+# "[CODE]" could be a suppression comment quoted from the source).
+expect_diag() {
+	case "$OUT" in
+	*"error[$1]"* | *"warning[$1]"*) ok "$2" ;;
+	*) not_ok "$2" "output lacks a $1 diagnostic" "$(printf '%s' "$OUT" | head -n 30)" ;;
+	esac
+}
+expect_no_diag() {
+	case "$OUT" in
+	*"error[$1]"* | *"warning[$1]"*) not_ok "$2" "output has a $1 diagnostic" "$(printf '%s' "$OUT" | head -n 30)" ;;
+	*) ok "$2" ;;
+	esac
+}
