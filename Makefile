@@ -45,7 +45,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 .PHONY: all setup demo check unit fixtures golden integration asan valgrind \
-	clean install
+	clean install docs
 .SUFFIXES:
 .SECONDARY:
 
@@ -100,6 +100,10 @@ asan:
 
 valgrind: $(TEST_BIN)
 	@tests/run-valgrind.sh $(B) $(TEST_BIN)
+
+# Regenerate the README's rule table from the rules themselves.
+docs: $(B)/schemacheck
+	@scripts/update-readme.sh $(B)/schemacheck README.md
 
 install: $(B)/schemacheck
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/schemacheck/hooks

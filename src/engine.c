@@ -258,8 +258,10 @@ static void report_syntax_errors(struct sc_ctx *ctx, struct sc_unit **units,
 
 static void run_rules(struct engine *en, struct sc_diags *out,
 		      const struct sc_analysis *now,
-		      const struct sc_analysis *before, enum sc_mode mode)
+		      const struct sc_analysis *before,
+		      const struct sc_changeset *cs)
 {
+	static const struct sc_changeset no_changes;
 	struct sc_ctx ctx;
 	struct sc_srcfile **files;
 	size_t i, n_files = 0;
@@ -268,7 +270,8 @@ static void run_rules(struct engine *en, struct sc_diags *out,
 	ctx.now = now;
 	ctx.before = before;
 	ctx.cfg = en->cfg;
-	ctx.mode = mode;
+	ctx.mode = cs ? cs->mode : SC_MODE_ALL;
+	ctx.cs = cs ? cs : &no_changes;
 	ctx.out = out;
 
 	report_syntax_errors(&ctx, now->migrations, now->n_migrations);
@@ -343,9 +346,9 @@ int sc_engine_run(struct sc_diags *out, struct sc_repo *repo,
 	if ((error = analyze(&after, &en, cs->after)) < 0)
 		goto out;
 
-	run_rules(&en, &d_after, &after, have_before ? &before : NULL, cs->mode);
+	run_rules(&en, &d_after, &after, have_before ? &before : NULL, cs);
 	if (have_before) {
-		run_rules(&en, &d_before, &before, NULL, cs->mode);
+		run_rules(&en, &d_before, &before, NULL, NULL);
 		sc_diags_filter_new(&d_after, &d_before, cs->changes,
 				    cs->n_changes);
 	}

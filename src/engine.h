@@ -45,6 +45,7 @@ struct sc_ctx {
 	const struct sc_analysis *before; /* "before" when judging "after" in a change mode; else NULL */
 	const struct sc_config *cfg;
 	enum sc_mode mode;
+	const struct sc_changeset *cs;    /* the change set; its changes are empty when judging "before" */
 	struct sc_diags *out;
 };
 
