@@ -16,7 +16,7 @@ SAN ?=
 PREFIX ?= /usr/local
 
 PKGS := libgit2 tree-sitter libpcre2-8 inih
-GRAMMAR := build/grammar/libtree-sitter-python.a
+GRAMMAR := build/grammar/libtree-sitter-python.a build/grammar/libtree-sitter-toml.a
 
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(CFLAGS) -Wall -Wextra -Wshadow \

@@ -55,6 +55,18 @@ struct sc_config {
 	int strict;
 };
 
+/*
+ * Read the configuration file `path` into c: `[tool.schemacheck]` when
+ * the file is a pyproject.toml (a pyproject without that table configures
+ * nothing), the top level otherwise. `shown` is the name used in
+ * messages. Returns 0 (and sets *found when the file configured
+ * schemacheck), SC_EUSAGE with a message naming the file and line for an
+ * unknown key, a wrong type or an invalid value, or -1 when the file
+ * cannot be read.
+ */
+int sc_config_load(struct sc_config *c, const char *path, const char *shown,
+		   int *found);
+
 /* Initialise with the defaults. */
 void sc_config_init(struct sc_config *c);
 void sc_config_release(struct sc_config *c);

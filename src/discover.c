@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "toml.h"
 
 int sc_globs_match(char *const *globs, size_t n, const char *path)
 {
@@ -229,6 +230,53 @@ out:
 	free(here);
 }
 
+/* [tool.alembic] in a pyproject.toml (Alembic 1.16+): script_location and
+ * version_locations (a string or an array). */
+static void read_pyproject(struct sc_layout *l, struct sc_repo *repo,
+			   const struct sc_snapshot *snap,
+			   const struct sc_entry *e)
+{
+	char *data = NULL, *here = dirname_of(e->path), *loc = NULL;
+	struct sc_toml *root = NULL;
+	const struct sc_toml *sl, *vl;
+	struct sc_scriptdir *d;
+	size_t len, i;
+
+	if (sc_repo_read(repo, snap, e, &data, &len) < 0 || !data)
+		goto out;
+	if (!strstr(data, "tool.alembic") || sc_toml_parse(&root, data, len) < 0)
+		goto out;
+	sl = sc_toml_path(root, "tool.alembic.script_location");
+	if (!sl || sl->type != SC_TOML_STRING)
+		goto out;
+	loc = ini_path(sl->str, here);
+	if (!loc)
+		goto out;
+	d = add_dir(l, loc);
+	{
+		char *v = *loc ? sc_xasprintf("%s/versions", loc)
+			       : sc_xstrdup("versions");
+		add_versions(d, v);
+		free(v);
+	}
+	vl = sc_toml_path(root, "tool.alembic.version_locations");
+	for (i = 0; vl && i < (vl->type == SC_TOML_ARRAY ? vl->n : 1); i++) {
+		const struct sc_toml *it = vl->type == SC_TOML_ARRAY ? vl->kids[i] : vl;
+		char *v;
+		if (it->type != SC_TOML_STRING)
+			continue;
+		v = ini_path(it->str, here);
+		if (v)
+			add_versions(d, v);
+		free(v);
+	}
+out:
+	sc_toml_free(root);
+	free(loc);
+	free(data);
+	free(here);
+}
+
 int sc_layout_discover(struct sc_layout *out, struct sc_repo *repo,
 		       const struct sc_snapshot *snap,
 		       const struct sc_config *cfg)
@@ -250,9 +298,12 @@ int sc_layout_discover(struct sc_layout *out, struct sc_repo *repo,
 		const char *p = snap->entries[i].path;
 		const char *base = strrchr(p, '/');
 		base = base ? base + 1 : p;
-		if (!strcmp(base, "alembic.ini") &&
-		    !sc_globs_match(cfg->exclude, cfg->n_exclude, p))
+		if (sc_globs_match(cfg->exclude, cfg->n_exclude, p))
+			continue;
+		if (!strcmp(base, "alembic.ini"))
 			read_ini(out, repo, snap, &snap->entries[i]);
+		else if (!strcmp(base, "pyproject.toml"))
+			read_pyproject(out, repo, snap, &snap->entries[i]);
 	}
 	for (i = 0; i < snap->n; i++) {
 		const char *p = snap->entries[i].path;

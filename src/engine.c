@@ -320,6 +320,57 @@ static void apply_config(struct engine *en, struct sc_diags *ds)
 	ds->n = w;
 }
 
+/*
+ * `since`: the migration with that revision and all its ancestors are
+ * accepted history; their diagnostics are dropped. Returns SC_EUSAGE when
+ * no migration has that revision.
+ */
+static int apply_since(const struct sc_analysis *a, const char *since,
+		       struct sc_diags *ds)
+{
+	const struct sc_revgraph *g = a->graph;
+	unsigned char *accepted;
+	size_t *stack, n_stack = 0, i, j, w = 0;
+	int found = 0;
+
+	accepted = sc_xcalloc(g->n + 1, 1);
+	stack = sc_xcalloc(g->n + 1, sizeof(*stack));
+	for (i = 0; i < g->n; i++) {
+		if (g->nodes[i].id && !strcmp(g->nodes[i].id, since)) {
+			found = 1;
+			accepted[i] = 1;
+			stack[n_stack++] = i;
+		}
+	}
+	while (n_stack) {
+		const struct sc_revnode *nd = &g->nodes[stack[--n_stack]];
+		for (j = 0; j < nd->n_parents; j++) {
+			if (!accepted[nd->parents[j]]) {
+				accepted[nd->parents[j]] = 1;
+				stack[n_stack++] = nd->parents[j];
+			}
+		}
+	}
+	for (i = 0; found && i < ds->n; i++) {
+		int drop = 0;
+		for (j = 0; j < g->n && !drop; j++)
+			drop = accepted[j] &&
+			       !strcmp(g->nodes[j].unit->file->path, ds->v[i].path);
+		if (drop)
+			sc_diag_release(&ds->v[i]);
+		else
+			ds->v[w++] = ds->v[i];
+	}
+	if (found)
+		ds->n = w;
+	free(stack);
+	free(accepted);
+	if (!found)
+		return sc_error_usage("since: no migration has the revision '%s'",
+				      since);
+	return 0;
+}
+
 int sc_engine_run(struct sc_diags *out, struct sc_repo *repo,
 		  const struct sc_changeset *cs, const struct sc_config *cfg)
 {
@@ -352,6 +403,8 @@ int sc_engine_run(struct sc_diags *out, struct sc_repo *repo,
 		sc_diags_filter_new(&d_after, &d_before, cs->changes,
 				    cs->n_changes);
 	}
+	if (cfg->since && (error = apply_since(&after, cfg->since, &d_after)) < 0)
+		goto out;
 	apply_config(&en, &d_after);
 	sc_diags_sort(&d_after);
 	sc_diags_take(out, &d_after);

@@ -76,6 +76,10 @@ struct opts {
 	const char *since;
 	char **paths;
 	size_t n_paths;
+	char **select;             /* --select (replaces the file's) */
+	size_t n_select;
+	char **ignore;             /* --ignore (adds to the file's) */
+	size_t n_ignore;
 	int force;
 };
 
@@ -116,8 +120,7 @@ static int add_selectors(char ***list, size_t *n, const char *arg,
  * Parse options from argv[i...]; returns -1 (after printing) on a usage
  * error, else 0.
  */
-static int parse_check_opts(int argc, char **argv, int i, struct opts *o,
-			    struct sc_config *cfg)
+static int parse_check_opts(int argc, char **argv, int i, struct opts *o)
 {
 	for (; i < argc; i++) {
 		char *a = argv[i], *val = NULL;
@@ -185,11 +188,11 @@ static int parse_check_opts(int argc, char **argv, int i, struct opts *o,
 				return -1;
 			}
 		} else if (!strcmp(name, "--select")) {
-			if (add_selectors(&cfg->select, &cfg->n_select, val,
+			if (add_selectors(&o->select, &o->n_select, val,
 					  "--select") < 0)
 				return -1;
 		} else if (!strcmp(name, "--ignore")) {
-			if (add_selectors(&cfg->ignore, &cfg->n_ignore, val,
+			if (add_selectors(&o->ignore, &o->n_ignore, val,
 					  "--ignore") < 0)
 				return -1;
 		} else if (!strcmp(name, "--config")) {
@@ -260,6 +263,54 @@ static const char *mode_name(enum sc_mode m)
 	return m == SC_MODE_ALL ? "all" : m == SC_MODE_DIFF ? "diff" : "staged";
 }
 
+/*
+ * The configuration: --config FILE, else .schemacheck.toml or
+ * pyproject.toml ([tool.schemacheck]) at the root; then the command line
+ * on top. Returns an exit status (0 when fine).
+ */
+static int load_config(struct opts *o, struct sc_config *cfg, const char *root)
+{
+	static const char *const names[] = { ".schemacheck.toml",
+					     "pyproject.toml", NULL };
+	int found = 0, err = 0;
+	size_t i;
+
+	if (o->config) {
+		err = sc_config_load(cfg, o->config, o->config, &found);
+		if (!err && !found) {
+			fprintf(stderr, "schemacheck: --config: '%s' has no "
+				"[tool.schemacheck] table\n", o->config);
+			return SC_EXIT_USAGE;
+		}
+	} else if (!o->no_config) {
+		for (i = 0; names[i] && !found && !err; i++) {
+			char *path = sc_xasprintf("%s/%s", root, names[i]);
+			if (access(path, F_OK) == 0)
+				err = sc_config_load(cfg, path, names[i], &found);
+			free(path);
+		}
+	}
+	if (err) {
+		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
+		return err == SC_EUSAGE ? SC_EXIT_USAGE : SC_EXIT_ENV;
+	}
+	if (o->n_select) {
+		sc_strlist_free(cfg->select, cfg->n_select);
+		cfg->select = NULL;
+		cfg->n_select = 0;
+		for (i = 0; i < o->n_select; i++)
+			sc_strlist_add(&cfg->select, &cfg->n_select, o->select[i]);
+	}
+	for (i = 0; i < o->n_ignore; i++)
+		sc_strlist_add(&cfg->ignore, &cfg->n_ignore, o->ignore[i]);
+	if (o->since) {
+		free(cfg->since);
+		cfg->since = sc_xstrdup(o->since);
+	}
+	cfg->strict = o->strict;
+	return SC_EXIT_OK;
+}
+
 static int cmd_check(struct opts *o, struct sc_config *cfg)
 {
 	struct sc_repo *repo = NULL;
@@ -269,28 +320,21 @@ static int cmd_check(struct opts *o, struct sc_config *cfg)
 	size_t i;
 	int rc = SC_EXIT_OK, err;
 
-	if (o->config) {
-		fprintf(stderr, "schemacheck: --config: configuration files are "
-			"not read by this version yet: '%s'\n", o->config);
-		return SC_EXIT_USAGE;
-	}
-	if (o->since)
-		cfg->since = sc_xstrdup(o->since);
-	cfg->strict = o->strict;
-
 	if ((err = sc_repo_open(&repo, ".", o->mode == SC_MODE_ALL)) < 0) {
 		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
 		rc = SC_EXIT_ENV;
 		goto out;
 	}
+	if ((rc = load_config(o, cfg, sc_repo_root(repo))) != SC_EXIT_OK)
+		goto out;
 	if ((err = sc_changeset_load(&cs, repo, o->mode, o->range)) < 0) {
 		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
 		rc = err == SC_EUSAGE ? SC_EXIT_USAGE : SC_EXIT_ENV;
 		goto out;
 	}
-	if (sc_engine_run(&ds, repo, cs, cfg) < 0) {
+	if ((err = sc_engine_run(&ds, repo, cs, cfg)) < 0) {
 		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
-		rc = SC_EXIT_ENV;
+		rc = err == SC_EUSAGE ? SC_EXIT_USAGE : SC_EXIT_ENV;
 		goto out;
 	}
 	filter_paths(&ds, o, sc_repo_prefix(repo));
@@ -535,7 +579,7 @@ int main(int argc, char **argv)
 	} else if (cmd && !strcmp(cmd, "rules")) {
 		rc = cmd_rules(argc - i + 1, argv + i - 1);
 	} else if (cmd && !strcmp(cmd, "install")) {
-		if (parse_check_opts(argc, argv, i + 1, &o, &cfg) < 0)
+		if (parse_check_opts(argc, argv, i + 1, &o) < 0)
 			rc = SC_EXIT_USAGE;
 		else if (o.n_paths)
 			rc = usage_error("install: unexpected argument '%s'",
@@ -545,7 +589,7 @@ int main(int argc, char **argv)
 	} else {
 		if (cmd && !strcmp(cmd, "check"))
 			i++;
-		if (parse_check_opts(argc, argv, i, &o, &cfg) < 0) {
+		if (parse_check_opts(argc, argv, i, &o) < 0) {
 			rc = SC_EXIT_USAGE;
 		} else if (o.dir && chdir(o.dir) < 0) {
 			fprintf(stderr, "schemacheck: -C: cannot change to '%s': %s\n",
@@ -559,6 +603,8 @@ int main(int argc, char **argv)
 	}
 out:
 	sc_strlist_free(o.paths, o.n_paths);
+	sc_strlist_free(o.select, o.n_select);
+	sc_strlist_free(o.ignore, o.n_ignore);
 	sc_config_release(&cfg);
 	sc_pysrc_shutdown();
 	sc_gitsrc_global_shutdown();
