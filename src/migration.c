@@ -17,6 +17,7 @@
  */
 #include "migration.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@
 
 #define MAX_DEPTH 256   /* nesting of statements and comprehensions */
 #define MAX_INLINE 4    /* helper functions inlined into one another */
+#define MAX_INLINED 512 /* helper bodies walked for one upgrade/downgrade */
 
 /* A borrowed slice of the file's text. */
 struct slice {
@@ -48,14 +50,17 @@ struct func {
 struct local {
 	struct slice name;
 	unsigned nbind;         /* how many bindings */
-	TSNode literal;         /* the value when bound once, at top level, to a string */
+	TSNode literal;         /* the value when bound once, at top level, to a
+				 * string (or to text('...')) */
 	int is_global;          /* declared `global` */
+	TSNode def;             /* a nested def bound once: walked when called */
 };
 
 /* The names of one function's scope. */
 struct scope {
 	struct local *v;
 	size_t n, alloc;
+	struct sc_namemap map;          /* name -> index in v */
 };
 
 /* The state of one file's extraction. */
@@ -64,12 +69,13 @@ struct mig {
 	struct sc_migration *m;
 	struct func *funcs;
 	size_t n_funcs, a_funcs;
-	struct slice *classes;          /* module-level classes and other names */
-	size_t n_classes, a_classes;
 	struct imported *imps;
 	size_t n_imps, a_imps;
 	struct slice *op_names;         /* names bound to alembic.op */
 	size_t n_op_names, a_op_names;
+	struct sc_namemap func_map;     /* def name -> index in funcs (the last) */
+	struct sc_namemap class_map;    /* module-level classes and assigned names */
+	struct sc_namemap imp_map;      /* imported name -> index in imps */
 };
 
 /* The ops of one body being collected. */
@@ -81,6 +87,7 @@ struct oplist {
 	int truncated;
 	TSNode stack[MAX_INLINE + 1];   /* the functions being walked */
 	int depth;
+	unsigned inlined;               /* helper bodies walked so far */
 };
 
 /* Where a walk is: flags, the batch block it is in, the function scope. */
@@ -90,6 +97,7 @@ struct wctx {
 	const char *batch_table;        /* NULL when unresolved */
 	int batch_uncertain;
 	const struct scope *scope;
+	TSNode stmt_call;               /* the call a statement runs for its effect */
 };
 
 static int slice_eq(struct slice a, const char *s, size_t len)
@@ -132,12 +140,9 @@ static struct local *scope_find(const struct scope *sc, const char *s,
 {
 	size_t i;
 
-	if (!sc)
+	if (!sc || !sc_namemap_get(&sc->map, s, len, &i))
 		return NULL;
-	for (i = 0; i < sc->n; i++)
-		if (slice_eq(sc->v[i].name, s, len))
-			return &sc->v[i];
-	return NULL;
+	return &sc->v[i];
 }
 
 static struct local *scope_bind(struct scope *sc, struct slice name)
@@ -146,6 +151,7 @@ static struct local *scope_bind(struct scope *sc, struct slice name)
 
 	if (!l) {
 		SC_ALLOC_GROW(sc->v, sc->n + 1, sc->alloc);
+		sc_namemap_put(&sc->map, name.s, name.len, sc->n);
 		l = &sc->v[sc->n++];
 		memset(l, 0, sizeof(*l));
 		l->name = name;
@@ -192,9 +198,13 @@ static int bind_literal_stmt(const struct sc_pyfile *pf, struct scope *sc,
 		return 0;
 	left = ts_node_child_by_field_name(a, "left", 4);
 	right = ts_node_child_by_field_name(a, "right", 5);
-	if (!sc_node_is(left, "identifier") ||
-	    (!sc_node_is(right, "string") &&
-	     !sc_node_is(right, "concatenated_string")))
+	if (sc_node_is(right, "call") && (sc_node_last_name_is(pf, right, "text") ||
+					  sc_node_last_name_is(pf, right, "DDL")))
+		;       /* q = sa.text('...'): SQL for conn.execute(q) */
+	else if (!sc_node_is(right, "string") &&
+		 !sc_node_is(right, "concatenated_string"))
+		return 0;
+	if (!sc_node_is(left, "identifier"))
 		return 0;
 	l = scope_bind(sc, node_slice(pf, left));
 	l->literal = right;
@@ -225,8 +235,12 @@ static void build_scope(const struct sc_pyfile *pf, struct scope *sc,
 		} else if (!strcmp(type, "function_definition") ||
 			   !strcmp(type, "class_definition")) {
 			TSNode name = ts_node_child_by_field_name(x, "name", 4);
-			if (!ts_node_is_null(name))
-				scope_bind(sc, node_slice(pf, name));
+			if (!ts_node_is_null(name)) {
+				struct local *l = scope_bind(sc,
+							     node_slice(pf, name));
+				if (!strcmp(type, "function_definition"))
+					l->def = x;
+			}
 			descend = 0;
 		} else if (!strcmp(type, "lambda")) {
 			descend = 0;
@@ -270,9 +284,12 @@ static void build_scope(const struct sc_pyfile *pf, struct scope *sc,
 	}
 done:
 	ts_tree_cursor_delete(&c);
-	for (i = 0; i < sc->n; i++)
-		if (sc->v[i].nbind != 1)
+	for (i = 0; i < sc->n; i++) {
+		if (sc->v[i].nbind != 1) {
 			memset(&sc->v[i].literal, 0, sizeof(TSNode));
+			memset(&sc->v[i].def, 0, sizeof(TSNode));
+		}
+	}
 }
 
 /* ---- argument evaluation ------------------------------------------- */
@@ -408,6 +425,14 @@ static int sql_arg(const struct mig *mg, const struct wctx *w, TSNode n,
 		   char **out)
 {
 	n = unparen(n);
+	if (sc_node_is(n, "identifier")) {
+		size_t len;
+		const char *t = sc_node_text(mg->pf, n, &len);
+		const struct local *l = scope_find(w->scope, t, len);
+
+		if (l && !l->is_global && !ts_node_is_null(l->literal))
+			n = l->literal;
+	}
 	if (sc_node_is(n, "call") && (sc_node_last_name_is(mg->pf, n, "text") ||
 				      sc_node_last_name_is(mg->pf, n, "DDL")))
 		n = sc_call_positional(n, 0);
@@ -733,10 +758,9 @@ static const struct func *find_func(const struct mig *mg, const char *s,
 {
 	size_t i;
 
-	for (i = mg->n_funcs; i-- > 0;)
-		if (slice_eq(mg->funcs[i].name, s, len))
-			return &mg->funcs[i];
-	return NULL;
+	if (!sc_namemap_get(&mg->func_map, s, len, &i))
+		return NULL;
+	return &mg->funcs[i];
 }
 
 /* Can a call to this bare name hide schema operations we cannot see? */
@@ -751,12 +775,10 @@ static int call_is_unknown(const struct mig *mg, const struct wctx *w,
 	for (i = 0; i < SC_ARRAY_SIZE(builtins); i++)
 		if (strlen(builtins[i]) == len && !memcmp(builtins[i], s, len))
 			return 0;
-	for (i = 0; i < mg->n_classes; i++)
-		if (slice_eq(mg->classes[i], s, len))
-			return 0;
-	for (i = mg->n_imps; i-- > 0;)
-		if (slice_eq(mg->imps[i].name, s, len))
-			return !module_is_known(mg->imps[i].module);
+	if (sc_namemap_get(&mg->class_map, s, len, &i))
+		return 0;
+	if (sc_namemap_get(&mg->imp_map, s, len, &i))
+		return !module_is_known(mg->imps[i].module);
 	return 1;
 }
 
@@ -772,17 +794,18 @@ static void inline_func(const struct mig *mg, struct oplist *ol,
 			TSNode def, const struct wctx *w, unsigned extra,
 			int depth)
 {
-	struct scope sc = { NULL, 0, 0 };
+	struct scope sc = { NULL, 0, 0, SC_NAMEMAP_INIT };
 	struct wctx inner;
 	int i;
 
 	for (i = 0; i < ol->depth; i++)
 		if (ts_node_eq(ol->stack[i], def))
 			return;         /* recursion: already being walked */
-	if (ol->depth > MAX_INLINE) {
+	if (ol->depth > MAX_INLINE || ol->inlined >= MAX_INLINED) {
 		ol->unknown_calls = 1;
 		return;
 	}
+	ol->inlined++;
 	build_scope(mg->pf, &sc, def);
 	memset(&inner, 0, sizeof(inner));
 	inner.flags = w->flags | extra;
@@ -792,6 +815,7 @@ static void inline_func(const struct mig *mg, struct oplist *ol,
 		   depth + 1);
 	ol->depth--;
 	free(sc.v);
+	sc_namemap_release(&sc.map);
 }
 
 /* globals()["upgrade_%s" % name]() (the multidb template). */
@@ -856,10 +880,14 @@ static void handle_call(const struct mig *mg, struct oplist *ol, TSNode call,
 		const struct func *f = find_func(mg, name, len);
 		const struct local *l = scope_find(w->scope, name, len);
 
-		if (f && !(l && !l->is_global))
+		if (l && !l->is_global && !ts_node_is_null(l->def))
+			inline_func(mg, ol, l->def, w, 0, depth);
+		else if (f && !(l && !l->is_global))
 			inline_func(mg, ol, f->def, w, 0, depth);
-		else if (call_is_unknown(mg, w, name, len))
-			ol->unknown_calls = 1;
+		else if (ts_node_eq(call, w->stmt_call) &&
+			 !isupper((unsigned char)name[0]) &&
+			 call_is_unknown(mg, w, name, len))
+			ol->unknown_calls = 1;  /* helper(...) run for its effect */
 		return;
 	}
 	if (sc_node_is(fn, "subscript")) {
@@ -870,7 +898,8 @@ static void handle_call(const struct mig *mg, struct oplist *ol, TSNode call,
 			return;
 		}
 	}
-	ol->unknown_calls = 1;
+	if (ts_node_eq(call, w->stmt_call))
+		ol->unknown_calls = 1;
 }
 
 static int is_comprehension(const char *type)
@@ -1031,6 +1060,28 @@ static void walk_parts(const struct mig *mg, struct oplist *ol, TSNode stmt,
 	sc_children_release(&it);
 }
 
+/*
+ * `helper(...)` or `x = helper(...)`: a call made for what it does, the
+ * only kind of unknown call that may hide schema operations (a call inside
+ * an argument, such as a type constructor, returns a value to use).
+ */
+static void walk_expr_stmt(const struct mig *mg, struct oplist *ol,
+			   TSNode stmt, const struct wctx *w, int depth)
+{
+	struct wctx inner = *w;
+	TSNode e = ts_node_named_child(stmt, 0);
+	int i;
+
+	for (i = 0; i < 16 && sc_node_is(e, "assignment"); i++)
+		e = ts_node_child_by_field_name(e, "right", 5);
+	for (i = 0; i < 16 && sc_node_is(e, "await"); i++)
+		e = ts_node_named_child(e, 0);
+	e = unparen(e);
+	if (sc_node_is(e, "call"))
+		inner.stmt_call = e;
+	walk_expr(mg, ol, stmt, &inner, depth);
+}
+
 static void walk_stmt(const struct mig *mg, struct oplist *ol, TSNode stmt,
 		      const struct wctx *w, int depth)
 {
@@ -1057,6 +1108,8 @@ static void walk_stmt(const struct mig *mg, struct oplist *ol, TSNode stmt,
 		walk_with(mg, ol, stmt, w, depth);
 	else if (!strcmp(type, "block"))
 		walk_block(mg, ol, stmt, w, depth + 1);
+	else if (!strcmp(type, "expression_statement"))
+		walk_expr_stmt(mg, ol, stmt, w, depth);
 	else if (strcmp(type, "function_definition") &&
 		 strcmp(type, "class_definition") &&
 		 strcmp(type, "decorated_definition"))
@@ -1305,9 +1358,11 @@ static void scan_imports(struct mig *mg)
 						  &mg->a_op_names,
 						  node_slice(pf, bound));
 				SC_ALLOC_GROW(mg->imps, mg->n_imps + 1, mg->a_imps);
-				im = &mg->imps[mg->n_imps++];
+				im = &mg->imps[mg->n_imps];
 				im->name = node_slice(pf, bound);
 				im->module = ms;
+				sc_namemap_put(&mg->imp_map, im->name.s,
+					       im->name.len, mg->n_imps++);
 			}
 			sc_children_release(&it);
 			descend = 0;
@@ -1341,7 +1396,7 @@ int sc_migration_extract(struct sc_migration **out, const struct sc_pyfile *pf)
 	mg.m = m;
 	*out = NULL;
 	if (!pf->tree)
-		goto done;
+		goto out;
 
 	sc_children_init(&it, ts_tree_root_node(pf->tree));
 	while (sc_children_next(&it, &stmt)) {
@@ -1362,28 +1417,29 @@ int sc_migration_extract(struct sc_migration **out, const struct sc_pyfile *pf)
 		    sc_node_is(e, "assignment")) {
 			module_assignment(&mg, e);
 			/* names bound at module level are not unknown helpers */
-			if (sc_node_is(ts_node_child_by_field_name(e, "left", 4),
-				       "identifier"))
-				add_slice(&mg.classes, &mg.n_classes,
-					  &mg.a_classes,
-					  node_slice(pf, ts_node_child_by_field_name(
-							     e, "left", 4)));
+			name = ts_node_child_by_field_name(e, "left", 4);
+			if (sc_node_is(name, "identifier")) {
+				struct slice sl = node_slice(pf, name);
+				sc_namemap_put(&mg.class_map, sl.s, sl.len, 0);
+			}
 			continue;
 		}
 		if (sc_node_is(stmt, "decorated_definition"))
 			def = ts_node_child_by_field_name(stmt, "definition", 10);
 		name = ts_node_child_by_field_name(def, "name", 4);
 		if (sc_node_is(def, "class_definition") && !ts_node_is_null(name)) {
-			add_slice(&mg.classes, &mg.n_classes, &mg.a_classes,
-				  node_slice(pf, name));
+			struct slice sl = node_slice(pf, name);
+			sc_namemap_put(&mg.class_map, sl.s, sl.len, 0);
 		} else if (sc_node_is(def, "function_definition") &&
 			   !ts_node_is_null(name)) {
 			struct func *f;
 
 			SC_ALLOC_GROW(mg.funcs, mg.n_funcs + 1, mg.a_funcs);
-			f = &mg.funcs[mg.n_funcs++];
+			f = &mg.funcs[mg.n_funcs];
 			f->name = node_slice(pf, name);
 			f->def = def;
+			sc_namemap_put(&mg.func_map, f->name.s, f->name.len,
+				       mg.n_funcs++);
 			if (sc_node_text_is(pf, name, "upgrade"))
 				up = def;
 			else if (sc_node_text_is(pf, name, "downgrade"))
@@ -1408,11 +1464,13 @@ int sc_migration_extract(struct sc_migration **out, const struct sc_pyfile *pf)
 		extract_body(&mg, down, "downgrade", &m->down, &m->n_down,
 			     &unknown);
 	}
-done:
+out:
 	free(mg.funcs);
-	free(mg.classes);
 	free(mg.imps);
 	free(mg.op_names);
+	sc_namemap_release(&mg.func_map);
+	sc_namemap_release(&mg.class_map);
+	sc_namemap_release(&mg.imp_map);
 	*out = m;
 	return 0;
 }

@@ -18,6 +18,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "err.h"
 #include "util.h"
@@ -40,6 +41,7 @@ struct mclass {
 	char *tablename;
 	struct mcol *cols;
 	size_t n_cols, a_cols;
+	struct sc_namemap attrs;        /* attribute -> index in cols */
 	long table;             /* index of the table it maps to, or -1 */
 };
 
@@ -50,6 +52,9 @@ struct mod {
 	size_t a_tables;
 	struct mclass *classes;
 	size_t n_classes, a_classes;
+	struct sc_namemap class_map;    /* class name -> index (the last) */
+	TSNode *bases;          /* BASE = declarative_base(): the names */
+	size_t n_bases, a_bases;
 };
 
 static TSNode unparen(TSNode n)
@@ -82,26 +87,25 @@ static void column_copy(struct sc_column *dst, const struct sc_column *src)
 static void class_add_col(struct mclass *c, const struct sc_column *col,
 			  const char *attr, int copy)
 {
-	struct mcol *m = NULL;
+	struct mcol *m;
 	size_t i;
 
-	for (i = 0; attr && i < c->n_cols; i++) {
-		if (c->cols[i].attr && !strcmp(c->cols[i].attr, attr)) {
-			m = &c->cols[i];
-			sc_column_release(&m->col);
-			free(m->attr);
-			break;
-		}
-	}
-	if (!m) {
+	if (attr && sc_namemap_get(&c->attrs, attr, strlen(attr), &i)) {
+		m = &c->cols[i];        /* keeps its attr: the map's key */
+		sc_column_release(&m->col);
+	} else {
 		SC_ALLOC_GROW(c->cols, c->n_cols + 1, c->a_cols);
-		m = &c->cols[c->n_cols++];
+		m = &c->cols[c->n_cols];
+		m->attr = attr ? sc_xstrdup(attr) : NULL;
+		if (attr)
+			sc_namemap_put(&c->attrs, m->attr, strlen(attr),
+				       c->n_cols);
+		c->n_cols++;
 	}
 	if (copy)
 		column_copy(&m->col, col);
 	else
 		m->col = *col;
-	m->attr = attr ? sc_xstrdup(attr) : NULL;
 }
 
 static struct sc_model_table *new_table(struct mod *md, TSNode loc_node)
@@ -266,7 +270,7 @@ static void mapped_annotation(const struct sc_pyfile *pf, TSNode type,
 	if (sc_node_is(t, "string")) {
 		/* x: "Mapped[Optional[int]]" */
 		s = sc_node_text(pf, t, &len);
-		if (len < 8 || !memmem(s, len, "Mapped[", 7))
+		if (!s || len < 8 || !memmem(s, len, "Mapped[", 7))
 			return;
 		*is_mapped = 1;
 		*nullable = memmem(s, len, "Optional[", 9) ||
@@ -280,6 +284,8 @@ static void mapped_annotation(const struct sc_pyfile *pf, TSNode type,
 		return;
 	if (sc_node_is(params[0], "string")) {
 		s = sc_node_text(pf, params[0], &len);
+		if (!s)
+			return;
 		*nullable = memmem(s, len, "Optional[", 9) ||
 			    memmem(s, len, "None", 4) ? SC_YES : SC_NO;
 		return;
@@ -335,11 +341,14 @@ static void core_table(struct mod *md, TSNode call, const char *class_name,
 	if (!ts_node_is_null(kw) ||
 	    (sc_eval_bool(pf, sc_call_keyword(pf, call, "autoload"), &b) && b))
 		t->uncertain = 1;
-	for (i = 2; i < n; i++) {
+	/* from 1: Flask's db.Table('name', db.Column(...)) has no metadata */
+	for (i = 1; i < n; i++) {
 		TSNode a = unparen(sc_call_positional(call, i));
 		int state = 0, pk;
 		struct sc_column col;
 
+		if (i == 1 && !sc_node_last_name_is(pf, a, "Column"))
+			continue;       /* the MetaData */
 		if (!sc_node_is(a, "call")) {
 			t->uncertain = 1;
 			continue;
@@ -381,11 +390,24 @@ static long find_class(const struct mod *md, const char *s, size_t len)
 {
 	size_t i;
 
-	for (i = md->n_classes; i-- > 0;)
-		if (md->classes[i].name_len == len &&
-		    !memcmp(md->classes[i].name, s, len))
-			return (long)i;
-	return -1;
+	if (!sc_namemap_get(&md->class_map, s, len, &i))
+		return -1;
+	return (long)i;
+}
+
+/* A name bound at module level to declarative_base() (any spelling)? */
+static int is_base_name(const struct mod *md, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < md->n_bases; i++) {
+		size_t n;
+		const char *t = sc_node_text(md->pf, md->bases[i], &n);
+
+		if (n == len && !memcmp(t, s, len))
+			return 1;
+	}
+	return 0;
 }
 
 /* Bases that add no columns. */
@@ -403,8 +425,9 @@ static int is_plain_base(const char *s, size_t len)
 	return 0;
 }
 
-/* Has the decorated definition a @declared_attr decorator? */
-static int has_declared_attr(const struct sc_pyfile *pf, TSNode deco_def)
+/* Has the decorated definition a decorator whose text contains `what`? */
+static int has_decorator(const struct sc_pyfile *pf, TSNode deco_def,
+			 const char *what)
 {
 	struct sc_children it;
 	TSNode c;
@@ -418,13 +441,13 @@ static int has_declared_attr(const struct sc_pyfile *pf, TSNode deco_def)
 		if (!sc_node_is(c, "decorator"))
 			continue;
 		t = sc_node_text(pf, c, &len);
-		found = memmem(t, len, "declared_attr", 13) != NULL;
+		found = memmem(t, len, what, strlen(what)) != NULL;
 	}
 	sc_children_release(&it);
 	return found;
 }
 
-/* Is this call one that declares a column (Column, mapped_column, deferred(Column))? */
+/* A call that declares a column: Column, mapped_column, deferred(Column). */
 static TSNode column_call(const struct sc_pyfile *pf, TSNode n)
 {
 	TSNode none;
@@ -467,7 +490,7 @@ static void class_body(struct mod *md, struct mclass *c, TSNode body,
 							 "definition", 10);
 			TSNode dn = ts_node_child_by_field_name(def, "name", 4);
 
-			if (!has_declared_attr(pf, stmt))
+			if (!has_decorator(pf, stmt, "declared_attr"))
 				continue;
 			if (sc_node_text_is(pf, dn, "__tablename__")) {
 				c->tablename_state = 2;
@@ -556,7 +579,8 @@ static void class_body(struct mod *md, struct mclass *c, TSNode body,
 	sc_children_release(&it);
 }
 
-static void add_class(struct mod *md, TSNode def)
+/* One class (def); `stmt` is its decorated_definition when decorated. */
+static void add_class(struct mod *md, TSNode def, TSNode stmt)
 {
 	const struct sc_pyfile *pf = md->pf;
 	TSNode name = ts_node_child_by_field_name(def, "name", 4);
@@ -579,6 +603,10 @@ static void add_class(struct mod *md, TSNode def)
 	memset(c, 0, sizeof(*c));
 	c->name = sc_node_text(pf, name, &c->name_len);
 	c->table = -1;
+	/* @registry.mapped / @mapped_as_dataclass(registry) */
+	if (sc_node_is(stmt, "decorated_definition") &&
+	    has_decorator(pf, stmt, "mapped"))
+		c->declarative = 1;
 
 	/* the bases: mixins of this file, declarative bases, unknowns */
 	sc_children_init(&it, supers);
@@ -622,8 +650,10 @@ static void add_class(struct mod *md, TSNode def)
 				    text_eq(last, len, "DeclarativeBaseNoMeta"))) {
 			c->root = 1;
 			c->declarative = 1;
-		} else if (last && ((len >= 4 && !memcmp(last + len - 4, "Base", 4)) ||
-				    text_eq(last, len, "Model"))) {
+		} else if (last && ((len >= 4 &&
+				     !strncasecmp(last + len - 4, "base", 4)) ||
+				    text_eq(last, len, "Model") ||
+				    is_base_name(md, t, blen))) {
 			c->declarative = 1;
 		} else if (!last || !is_plain_base(last, len)) {
 			c->uncertain = 1;       /* may add columns we cannot see */
@@ -632,6 +662,7 @@ static void add_class(struct mod *md, TSNode def)
 	}
 	sc_children_release(&it);
 	c = &md->classes[self];
+	sc_namemap_put(&md->class_map, c->name, c->name_len, (size_t)self);
 
 	class_body(md, c, body, &tablename_at, &table_call);
 
@@ -662,6 +693,7 @@ static void add_class(struct mod *md, TSNode def)
 	}
 	if (parent >= 0) {
 		/* single-table inheritance: the columns go to the parent's table */
+		struct sc_namemap have = SC_NAMEMAP_INIT;
 		struct sc_model_table *t;
 		size_t j, alloc;
 
@@ -669,16 +701,22 @@ static void add_class(struct mod *md, TSNode def)
 		t = &md->out->tables[c->table];
 		alloc = t->n_cols;
 		t->uncertain |= c->uncertain;
+		for (j = 0; j < t->n_cols; j++)
+			if (t->cols[j].name)
+				sc_namemap_put(&have, t->cols[j].name,
+					       strlen(t->cols[j].name), j);
 		for (i = 0; i < c->n_cols; i++) {
 			const struct sc_column *col = &c->cols[i].col;
-			int dup = 0;
 
-			for (j = 0; j < t->n_cols && !dup; j++)
-				dup = col->name && t->cols[j].name &&
-				      !strcmp(col->name, t->cols[j].name);
-			if (!dup)
-				table_add_col(t, col, &alloc);
+			if (col->name && sc_namemap_get(&have, col->name,
+							strlen(col->name), &j))
+				continue;
+			table_add_col(t, col, &alloc);
+			if (col->name)
+				sc_namemap_put(&have, t->cols[t->n_cols - 1].name,
+					       strlen(col->name), t->n_cols - 1);
 		}
+		sc_namemap_release(&have);
 	}
 }
 
@@ -694,7 +732,7 @@ int sc_models_extract(struct sc_modelfile **out, const struct sc_pyfile *pf)
 	md.out = sc_xcalloc(1, sizeof(*md.out));
 	*out = NULL;
 	if (!pf->tree)
-		goto done;
+		goto out;
 	sc_children_init(&it, ts_tree_root_node(pf->tree));
 	while (sc_children_next(&it, &stmt)) {
 		TSNode def = stmt, e = ts_node_named_child(stmt, 0);
@@ -702,20 +740,33 @@ int sc_models_extract(struct sc_modelfile **out, const struct sc_pyfile *pf)
 		if (sc_node_is(stmt, "decorated_definition"))
 			def = ts_node_child_by_field_name(stmt, "definition", 10);
 		if (sc_node_is(def, "class_definition")) {
-			add_class(&md, def);
+			add_class(&md, def, stmt);
 			continue;
 		}
 		if (!sc_node_is(stmt, "expression_statement"))
 			continue;
 		/* users = Table('users', metadata, ...), or a bare Table(...) */
-		while (sc_node_is(e, "assignment"))
+		while (sc_node_is(e, "assignment")) {
+			TSNode left = ts_node_child_by_field_name(e, "left", 4);
+			TSNode right = unparen(ts_node_child_by_field_name(e,
+								   "right", 5));
+
+			if (sc_node_is(left, "identifier") &&
+			    sc_node_is(right, "call") &&
+			    (sc_node_last_name_is(pf, right, "declarative_base") ||
+			     sc_node_last_name_is(pf, right, "generate_base"))) {
+				SC_ALLOC_GROW(md.bases, md.n_bases + 1,
+					      md.a_bases);
+				md.bases[md.n_bases++] = left;
+			}
 			e = ts_node_child_by_field_name(e, "right", 5);
+		}
 		e = unparen(e);
 		if (is_table_call(pf, e))
 			core_table(&md, e, NULL, 0);
 	}
 	sc_children_release(&it);
-done:
+out:
 	for (i = 0; i < md.n_classes; i++) {
 		for (j = 0; j < md.classes[i].n_cols; j++) {
 			sc_column_release(&md.classes[i].cols[j].col);
@@ -723,8 +774,11 @@ done:
 		}
 		free(md.classes[i].cols);
 		free(md.classes[i].tablename);
+		sc_namemap_release(&md.classes[i].attrs);
 	}
 	free(md.classes);
+	free(md.bases);
+	sc_namemap_release(&md.class_map);
 	*out = md.out;
 	return 0;
 }

@@ -596,7 +596,11 @@ static int literal_string(const struct sc_pyfile *pf, TSNode n, char **out)
 	return ok;
 }
 
-int sc_eval_string(const struct sc_pyfile *pf, TSNode n, char **out)
+/* How deeply 'a' + ('b' + C) may nest. */
+#define MAX_CONCAT_DEPTH 8
+
+static int eval_string_depth(const struct sc_pyfile *pf, TSNode n, char **out,
+			     int depth)
 {
 	n = unparen(n);
 	if (sc_node_is(n, "identifier")) {
@@ -609,7 +613,30 @@ int sc_eval_string(const struct sc_pyfile *pf, TSNode n, char **out)
 		*out = sc_xstrdup(v);
 		return 1;
 	}
+	if (sc_node_is(n, "binary_operator") && depth < MAX_CONCAT_DEPTH &&
+	    sc_node_is(ts_node_child_by_field_name(n, "operator", 8), "+")) {
+		char *l = NULL, *r = NULL;
+
+		if (!eval_string_depth(pf, ts_node_child_by_field_name(n, "left", 4),
+				       &l, depth + 1))
+			return 0;
+		if (!eval_string_depth(pf, ts_node_child_by_field_name(n, "right",
+								       5),
+				       &r, depth + 1)) {
+			free(l);
+			return 0;
+		}
+		*out = sc_xasprintf("%s%s", l, r);
+		free(l);
+		free(r);
+		return 1;
+	}
 	return literal_string(pf, n, out);
+}
+
+int sc_eval_string(const struct sc_pyfile *pf, TSNode n, char **out)
+{
+	return eval_string_depth(pf, n, out, 0);
 }
 
 int sc_eval_bool(const struct sc_pyfile *pf, TSNode n, int *out)
@@ -1298,6 +1325,81 @@ void sc_column_from_call(const struct sc_pyfile *pf, TSNode call,
 		*name_state = state;
 }
 
+/* ---- name maps ------------------------------------------------------- */
+
+static size_t name_hash(const char *s, size_t len)
+{
+	size_t h = 2166136261u, i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static struct sc_namemap_entry *namemap_slot(const struct sc_namemap *m,
+					     const char *name, size_t len)
+{
+	size_t i = name_hash(name, len) & (m->cap - 1);
+
+	for (;;) {
+		struct sc_namemap_entry *e = &m->v[i];
+		if (!e->name || (e->len == len && !memcmp(e->name, name, len)))
+			return e;
+		i = (i + 1) & (m->cap - 1);
+	}
+}
+
+void sc_namemap_put(struct sc_namemap *m, const char *name, size_t len,
+		    size_t value)
+{
+	struct sc_namemap_entry *e;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct sc_namemap bigger = { NULL, 0, 0 };
+		size_t i;
+
+		bigger.cap = m->cap ? m->cap * 2 : 16;
+		bigger.v = sc_xcalloc(bigger.cap, sizeof(*bigger.v));
+		for (i = 0; i < m->cap; i++) {
+			if (!m->v[i].name)
+				continue;
+			*namemap_slot(&bigger, m->v[i].name, m->v[i].len) =
+				m->v[i];
+			bigger.n++;
+		}
+		free(m->v);
+		*m = bigger;
+	}
+	e = namemap_slot(m, name ? name : "", len);
+	if (!e->name) {
+		e->name = name ? name : "";
+		e->len = len;
+		m->n++;
+	}
+	e->value = value;
+}
+
+int sc_namemap_get(const struct sc_namemap *m, const char *name, size_t len,
+		   size_t *value)
+{
+	const struct sc_namemap_entry *e;
+
+	if (!m->cap)
+		return 0;
+	e = namemap_slot(m, name ? name : "", len);
+	if (!e->name)
+		return 0;
+	*value = e->value;
+	return 1;
+}
+
+void sc_namemap_release(struct sc_namemap *m)
+{
+	free(m->v);
+	m->v = NULL;
+	m->cap = m->n = 0;
+}
+
 /* ---- the file -------------------------------------------------------- */
 
 int sc_pyfile_parse(struct sc_pyfile **out, struct sc_srcfile *file)
@@ -1305,7 +1407,7 @@ int sc_pyfile_parse(struct sc_pyfile **out, struct sc_srcfile *file)
 	struct sc_pyfile *pf = sc_xcalloc(1, sizeof(*pf));
 	TSParser *parser;
 	const char *nul;
-	int rc = -1;
+	int rc = 0;
 
 	*out = NULL;
 	reset_parse_facts(file);
@@ -1313,33 +1415,35 @@ int sc_pyfile_parse(struct sc_pyfile **out, struct sc_srcfile *file)
 	if (file->len > SC_MAX_PARSE_SIZE) {
 		file->syntax_error = 1;
 		file->error_msg = sc_xstrdup("file is larger than 8 MiB");
-		goto done;
+		goto out;
 	}
 	nul = memchr(file->data, '\0', file->len);
 	if (nul) {
 		file->syntax_error = 1;
 		file->error_loc = loc_of_offset(file, (size_t)(nul - file->data));
 		file->error_msg = sc_xstrdup("file contains NUL bytes");
-		goto done;
+		goto out;
 	}
 	parser = get_parser();
-	if (!parser)
+	if (!parser) {
+		rc = -1;
 		goto out;
+	}
 	pf->tree = ts_parser_parse_string(parser, NULL, file->data,
 					  (uint32_t)file->len);
 	if (!pf->tree) {
-		sc_error_set("%s: tree-sitter could not parse the file",
-			     file->path);
+		rc = sc_error_set("%s: tree-sitter could not parse the file",
+				  file->path);
 		goto out;
 	}
 	scan_tree(pf, file);
 	build_consts(pf);
-done:
-	*out = pf;
-	pf = NULL;
-	rc = 0;
 out:
-	sc_pyfile_free(pf);
+	if (rc < 0) {
+		sc_pyfile_free(pf);
+		pf = NULL;
+	}
+	*out = pf;
 	return rc;
 }
 

@@ -64,8 +64,9 @@ int sc_node_is(TSNode n, const char *type);
 /*
  * Literal evaluation. Each returns 1 and sets *out when the node is (or
  * resolves through a module-level constant to) such a literal, else 0.
- * Strings: plain/concatenated string literals without interpolation; the
- * result is owned by the caller.
+ * Strings: plain/concatenated string literals without interpolation, and
+ * `+` of those and of constants ('ix_' + TABLE); the result is owned by the
+ * caller.
  */
 int sc_eval_string(const struct sc_pyfile *pf, TSNode n, char **out);
 int sc_eval_bool(const struct sc_pyfile *pf, TSNode n, int *out);
@@ -125,10 +126,34 @@ enum sc_type_family sc_type_family_from_name(const char *name, size_t len);
  * Fill *col (which the caller has zeroed; release with sc_column_release)
  * from a Column(...)/mapped_column(...) call: name (first positional string
  * or name=; NULL when absent or not a literal, and *name_state says which:
- * 0 absent, 1 literal, 2 present but not resolvable), type, nullable=,
- * primary_key/unique/index, server_default=, default=, ForeignKey.
+ * 0 absent, 1 literal, 2 present but not resolvable; name_state may be
+ * NULL), type, nullable=, primary_key/unique/index, server_default=,
+ * default=, ForeignKey. Strings are owned by *col.
  */
 void sc_column_from_call(const struct sc_pyfile *pf, TSNode call,
 			 struct sc_column *col, int *name_state);
+
+/*
+ * A hash map from names (borrowed byte strings, usually slices of the
+ * file's text, which must outlive it) to indexes, so that name lookups stay
+ * cheap on files with tens of thousands of definitions. Initialise with
+ * SC_NAMEMAP_INIT; sc_namemap_release frees it.
+ */
+struct sc_namemap {
+	struct sc_namemap_entry {
+		const char *name;
+		size_t len;
+		size_t value;
+	} *v;
+	size_t cap, n;
+};
+#define SC_NAMEMAP_INIT { NULL, 0, 0 }
+/* Map name to value, replacing an earlier value of the same name. */
+void sc_namemap_put(struct sc_namemap *m, const char *name, size_t len,
+		    size_t value);
+/* 1 and *value when the name is there, else 0. */
+int sc_namemap_get(const struct sc_namemap *m, const char *name, size_t len,
+		   size_t *value);
+void sc_namemap_release(struct sc_namemap *m);
 
 #endif

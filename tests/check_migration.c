@@ -451,8 +451,11 @@ START_TEST(test_execute)
 		"    conn.execute('INSERT INTO a SELECT * FROM b')\n"
 		"    conn.execute(query)\n"
 		"    session.query(X).all()\n"
-		"    op.execute(SQL)\n");
-	ck_assert_uint_eq(m->n_up, 6);
+		"    op.execute(SQL)\n"
+		"    q = sa.text('UPDATE t SET c = :v')\n"
+		"    conn.execute(q, v=1)\n");
+	ck_assert_uint_eq(m->n_up, 7);
+	assert_strz(up(6)->sql, "UPDATE t SET c = :v");
 	ck_assert_int_eq(up(0)->kind, SC_OP_EXECUTE);
 	assert_strz(up(0)->sql, "UPDATE users SET active = true");
 	assert_strz(up(1)->sql, "DELETE FROM t");
@@ -729,6 +732,29 @@ START_TEST(test_unknown_calls)
 	     "def downgrade():\n"
 	     "    mystery()\n");
 	ck_assert_int_eq(m->up_has_unknown_calls, 0);
+	teardown();
+
+	/* values used as arguments (a type from another module) are not
+	 * helpers run for their effect; a nested def is walked */
+	load("from alembic import op\n"
+	     "from oslo_db.sqlalchemy.types import String\n"
+	     "from app.types import make_type\n"
+	     "def upgrade():\n"
+	     "    def _nested(t):\n"
+	     "        op.drop_table('nested')\n"
+	     "    op.add_column('t', sa.Column('c', String(255), type_=make_type()))\n"
+	     "    _nested('x')\n"
+	     "    session = Session(bind=op.get_bind())\n");
+	ck_assert_int_eq(m->up_has_unknown_calls, 0);
+	ck_assert_uint_eq(m->n_up, 2);
+	assert_strz(up(1)->table, "nested");
+	teardown();
+
+	load("from alembic import op\n"
+	     "from app.util import load_table\n"
+	     "def upgrade():\n"
+	     "    services = load_table('services')\n");
+	ck_assert_int_eq(m->up_has_unknown_calls, 1);
 }
 END_TEST
 
@@ -744,6 +770,29 @@ START_TEST(test_helper_depth_limit)
 	     "def upgrade():\n    h1()\n");
 	ck_assert_uint_eq(m->n_up, 0);
 	ck_assert_int_eq(m->up_has_unknown_calls, 1);
+}
+END_TEST
+
+START_TEST(test_helper_budget)
+{
+	struct sc_buf b = SC_BUF_INIT;
+	int k, i;
+
+	/* 60 calls at each of 3 levels: 216,000 walks without a budget */
+	sc_buf_adds(&b, "from alembic import op\n");
+	for (k = 0; k < 3; k++) {
+		sc_buf_addf(&b, "def l%d():\n", k);
+		for (i = 0; i < 60; i++)
+			sc_buf_addf(&b, "    l%d()\n", k + 1);
+	}
+	sc_buf_adds(&b, "def l3():\n    op.drop_table('x')\n"
+			"def upgrade():\n    l0()\n");
+	load_n(b.buf, b.len);
+	sc_buf_release(&b);
+	ck_assert_int_eq(m->up_has_unknown_calls, 1);
+	ck_assert_uint_gt(m->n_up, 100);
+	ck_assert_uint_le(m->n_up, 512);
+	assert_strz(up(0)->table, "x");
 }
 END_TEST
 
@@ -898,6 +947,7 @@ int main(void)
 	tcase_add_test(tc, test_helpers_inlined);
 	tcase_add_test(tc, test_unknown_calls);
 	tcase_add_test(tc, test_helper_depth_limit);
+	tcase_add_test(tc, test_helper_budget);
 	tcase_add_test(tc, test_nested_expressions);
 	tcase_add_test(tc, test_op_alias_and_multidb);
 	tcase_add_test(tc, test_imports);

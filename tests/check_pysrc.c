@@ -319,7 +319,10 @@ START_TEST(test_eval_string)
 	     "s13 = u'uni' 'code'\n"
 	     "s14 = 'cont\\\nline'\n"
 	     "s15 = ('in' 'parens')\n"
-	     "s16 = '\\N{DASH}\\q'\n");
+	     "s16 = '\\N{DASH}\\q'\n"
+	     "s17 = 'ix_' + CONST + ('_' + 'x')\n"
+	     "s18 = 'ix_' + other_name\n"
+	     "s19 = 'a' * 2\n");
 	assert_str("s1", "plain");
 	assert_str("s2", "a\nb\t\\'A\xc3\xa9" "A");
 	assert_str("s3", "\\n\\d");
@@ -336,6 +339,9 @@ START_TEST(test_eval_string)
 	assert_str("s14", "contline");
 	assert_str("s15", "inparens");
 	assert_str("s16", "\\N{DASH}\\q");
+	assert_str("s17", "ix_c_x");
+	assert_not_str("s18");
+	assert_not_str("s19");
 }
 END_TEST
 
@@ -579,6 +585,35 @@ START_TEST(test_node_helpers)
 }
 END_TEST
 
+START_TEST(test_namemap)
+{
+	struct sc_namemap m = SC_NAMEMAP_INIT;
+	char names[2000][8];
+	size_t i, v = 0;
+
+	ck_assert(!sc_namemap_get(&m, "x", 1, &v));
+	for (i = 0; i < 2000; i++) {
+		snprintf(names[i], sizeof(names[i]), "n%zu", i);
+		sc_namemap_put(&m, names[i], strlen(names[i]), i);
+	}
+	ck_assert_uint_eq(m.n, 2000);
+	for (i = 0; i < 2000; i++) {
+		ck_assert(sc_namemap_get(&m, names[i], strlen(names[i]), &v));
+		ck_assert_uint_eq(v, i);
+	}
+	/* lengths count: "n1" is not "n10"; a later put replaces */
+	ck_assert(sc_namemap_get(&m, "n10", 2, &v));
+	ck_assert_uint_eq(v, 1);
+	ck_assert(!sc_namemap_get(&m, "n2000", 5, &v));
+	sc_namemap_put(&m, "n5", 2, 77);
+	ck_assert(sc_namemap_get(&m, "n5", 2, &v));
+	ck_assert_uint_eq(v, 77);
+	ck_assert_uint_eq(m.n, 2000);
+	sc_namemap_release(&m);
+	ck_assert(!sc_namemap_get(&m, "n5", 2, &v));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("pysrc");
@@ -606,6 +641,7 @@ int main(void)
 	tcase_add_test(tc, test_type_family);
 	tcase_add_test(tc, test_column_from_call);
 	tcase_add_test(tc, test_node_helpers);
+	tcase_add_test(tc, test_namemap);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
