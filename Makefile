@@ -1,11 +1,18 @@
 # schemacheck: build, test and developer targets.
 #
 #   make            build build/schemacheck (warnings are errors: DEVELOPER=1)
+#                   and its manual page build/schemacheck.1
 #   make demo       set up, build, and show the pre-commit hook refusing a commit
 #   make check      every test: unit suites, rule fixtures, CLI and git
 #                   integration tests, then the same under ASan/UBSan and
 #                   the unit suites under valgrind
 #   make setup      install missing Debian packages and build the grammar
+#   make oracle-db  the rules' fixtures under real Alembic on PostgreSQL/SQLite
+#   make oracle     `schemacheck heads` against real Alembic on the Debian
+#                   corpora (fetched once into CORPORA=build/corpora)
+#   make docs       regenerate README.md's rule table (make docs-check: compare)
+#   make install    PREFIX/bin/schemacheck, PREFIX/share/man/man1/schemacheck.1,
+#                   PREFIX/share/schemacheck/hooks/pre-commit (PREFIX=/usr/local)
 #
 # Variables: B (build folder, default build), SAN=1 (sanitizers).
 
@@ -45,11 +52,11 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 .PHONY: all setup demo check unit fixtures golden integration asan valgrind \
-	clean install docs
+	clean install docs docs-check oracle oracle-db
 .SUFFIXES:
 .SECONDARY:
 
-all: $(B)/schemacheck
+all: $(B)/schemacheck $(B)/schemacheck.1
 
 setup $(GRAMMAR):
 	@scripts/setup.sh
@@ -73,6 +80,10 @@ $(B)/libsc.a: $(LIB_OBJ)
 $(B)/schemacheck: $(B)/src/main.o $(B)/libsc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# The manual page, from the binary's own --help, rules and explain texts.
+$(B)/schemacheck.1: $(B)/schemacheck scripts/mkman.sh
+	scripts/mkman.sh $(B)/schemacheck > $@.tmp && mv $@.tmp $@
+
 $(B)/tests/%: tests/%.c tests/testutil.h $(B)/libsc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests -DSC_SRCDIR='"$(CURDIR)"' -o $@ $< \
@@ -84,7 +95,7 @@ demo: setup
 
 # The whole test suite: plain build, then sanitizers, then valgrind.
 check: setup
-	@$(MAKE) --no-print-directory all unit integration
+	@$(MAKE) --no-print-directory all docs-check unit integration oracle oracle-db
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory valgrind
 	@echo "make check: all test stages passed"
@@ -101,16 +112,65 @@ asan:
 valgrind: $(TEST_BIN)
 	@tests/run-valgrind.sh $(B) $(TEST_BIN)
 
+# The Alembic oracle: `schemacheck heads` against real Alembic on the
+# Debian corpora (DESIGN.md section 9), fetched into CORPORA once and
+# reused; they are never committed.
+CORPORA ?= build/corpora
+oracle: $(B)/schemacheck
+	@[ -s $(CORPORA)/SCRIPT_DIRS.tsv ] || scripts/fetch-corpora.sh $(CORPORA)
+	@tests/oracle/heads.sh $(abspath $(B)/schemacheck) $(CORPORA)
+
+# The database oracle: the fixtures of the rules about what the database
+# does (SC101-SC103, SC201, SC202, SC208, SC209, SC303, SC304) played under
+# real Alembic on a throwaway PostgreSQL cluster on 127.0.0.1 and on SQLite
+# (tests/oracle/db/run.sh; Debian's postgresql and python3-psycopg2).
+oracle-db:
+	@tests/oracle/db/run.sh $(CURDIR)/testdata
+
+# Benchmarks against baselines run side by side (bench/run.sh, issue 6):
+# prints medians, ratios and the targets, writes $(B)/bench/results.txt and
+# results.tsv; generated repositories are cached in $(B)/bench/repos.
+.PHONY: bench
+bench: $(B)/schemacheck
+	@CC="$(CC)" BENCH_OUT=$(B)/bench bench/run.sh $(abspath $(B)/schemacheck)
+
+# Fuzzing (tests/fuzz, issue 7): libFuzzer targets built with clang from
+# the sources (tests/fuzz/fuzz.mk), seeded from testdata/, each run for
+# FUZZ_SECONDS (FUZZ_JOBS at once); prints executions, coverage, findings.
+# tests/fuzz/run-regress.sh replays the reproducers without libFuzzer.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz: $(GRAMMAR) $(DOC_INC) $(B)/gen/hook.inc
+	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk B=$(B) \
+		FUZZ_SECONDS=$(FUZZ_SECONDS) $(if $(FUZZ_JOBS),FUZZ_JOBS=$(FUZZ_JOBS)) fuzz-run
+
 # Regenerate the README's rule table from the rules themselves.
 docs: $(B)/schemacheck
 	@scripts/update-readme.sh $(B)/schemacheck README.md
 
-install: $(B)/schemacheck
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/schemacheck/hooks
+# README.md's rule table must be what `schemacheck rules --format md` prints.
+docs-check: $(B)/schemacheck
+	@$(B)/schemacheck rules --format md > $(B)/rules.md.tmp
+	@sed -n '/<!-- rules:begin -->/,/<!-- rules:end -->/p' README.md | sed '1d;$$d' | \
+		diff -u - $(B)/rules.md.tmp > $(B)/rules.md.diff || { \
+		cat $(B)/rules.md.diff; rm -f $(B)/rules.md.tmp $(B)/rules.md.diff; \
+		echo "docs-check: README.md's rule table is out of date; run 'make docs'" >&2; \
+		exit 1; }
+	@rm -f $(B)/rules.md.tmp $(B)/rules.md.diff
+	@echo "docs-check: README.md's rule table is up to date"
+
+# The hook copy runs the installed binary (or $$SCHEMACHECK, or PATH's).
+install: $(B)/schemacheck $(B)/schemacheck.1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/schemacheck/hooks
 	install -m 755 $(B)/schemacheck $(DESTDIR)$(PREFIX)/bin/schemacheck
-	install -m 755 hooks/pre-commit $(DESTDIR)$(PREFIX)/share/schemacheck/hooks/pre-commit
+	install -m 644 $(B)/schemacheck.1 $(DESTDIR)$(PREFIX)/share/man/man1/schemacheck.1
+	sed "s|@SCHEMACHECK@|'$(PREFIX)/bin/schemacheck'|" hooks/pre-commit > $(B)/pre-commit.tmp
+	install -m 755 $(B)/pre-commit.tmp $(DESTDIR)$(PREFIX)/share/schemacheck/hooks/pre-commit
+	@rm -f $(B)/pre-commit.tmp
 
 clean:
-	rm -rf build/asan $(B)/src $(B)/rules $(B)/gen $(B)/tests $(B)/libsc.a $(B)/schemacheck
+	rm -rf build/asan $(B)/src $(B)/rules $(B)/gen $(B)/tests $(B)/libsc.a $(B)/schemacheck \
+		$(B)/schemacheck.1
 
 -include $(LIB_OBJ:.o=.d) $(B)/src/main.d

@@ -1,13 +1,17 @@
 /*! SC101 missing-downgrade
  * ## What it does
- * Reports a migration whose `upgrade()` performs operations but that has
- * no `downgrade()` function at all. Off when the configuration sets
- * `downgrade = "optional"` or `"forbidden"`.
+ * Reports a migration that has an `upgrade()` but no `downgrade()`
+ * function at all: one whose `upgrade()` performs operations, and also
+ * one whose `upgrade()` does nothing (a placeholder or release marker),
+ * because Alembic calls `downgrade()` of every revision it passes. Off
+ * when the configuration sets `downgrade = "optional"` or `"forbidden"`.
  *
  * ## Why is this bad?
  * Without a `downgrade()`, `alembic downgrade` fails with an error at
- * this revision, so a bad release cannot be rolled back: the team's
- * policy is that every migration can be undone.
+ * this revision (`AttributeError: module ... has no attribute
+ * 'downgrade'`, checked on PostgreSQL and SQLite by the oracle tests),
+ * so a bad release cannot be rolled back past it: the team's policy is
+ * that every migration can be undone.
  *
  * ## Example
  * ```python
@@ -52,9 +56,21 @@ static void check(struct sc_ctx *ctx, const struct sc_rule *self)
 		char *hint = NULL;
 		size_t j;
 
-		if (u->file->syntax_error || m->upgrade_kind != SC_BODY_CODE ||
-		    m->downgrade_kind != SC_BODY_ABSENT || !m->n_up)
+		if (u->file->syntax_error || !m->has_revision ||
+		    m->upgrade_kind == SC_BODY_ABSENT ||
+		    m->downgrade_kind != SC_BODY_ABSENT)
 			continue;
+		if (m->upgrade_kind == SC_BODY_EMPTY || !m->n_up) {
+			d = sc_diags_add(ctx->out, self, u->file, &m->upgrade_loc,
+					 "migration '%s' has no downgrade(); `alembic "
+					 "downgrade` cannot pass through it",
+					 sc_unit_label(u));
+			sc_diag_set_subject(d, NULL, NULL, m->revision);
+			sc_diag_set_help(d, "add a downgrade() that undoes upgrade(); "
+					    "for a migration that changes nothing, "
+					    "`def downgrade(): pass`");
+			continue;
+		}
 		d = sc_diags_add(ctx->out, self, u->file, &m->upgrade_loc,
 				 "migration '%s' has upgrade operations but no downgrade()",
 				 sc_unit_label(u));
@@ -75,7 +91,8 @@ const struct sc_rule sc_rule_SC101 = {
 	.code = "SC101",
 	.name = "missing-downgrade",
 	.severity = SC_SEV_ERROR,
-	.summary = "a migration with upgrade operations has no `downgrade()`",
+	.summary = "a migration with upgrade operations has no `downgrade()` "
+		   "(also one whose upgrade() does nothing: Alembic still calls it)",
 	.doc = doc,
 	.check = check,
 };

@@ -6,7 +6,10 @@
  * using it at least one release earlier: the models at the newest
  * release tag (`release-tags`, default `v*`) already lack it, or, in a
  * repository without release tags, the models before this change already
- * lack it. In `--all` only the first condition is checked.
+ * lack it. In `--all` only the first condition is checked. The message
+ * names the release (or the commit) whose models still declared the
+ * column. The release condition judges only drops the change adds: an
+ * older migration is not reported again on every commit.
  *
  * ## Why is this bad?
  * Deploys are not atomic. While the migration runs and until every
@@ -29,6 +32,7 @@
  *     op.drop_column("users", "nickname")
  * ```
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rule.h"
@@ -69,8 +73,12 @@ static void check_op(struct sc_ctx *ctx, const struct sc_rule *self,
 {
 	const struct sc_op *op = &u->mig->up[i];
 	const struct sc_model_table *t;
+	const struct sc_column *c;
 	const struct sc_stable *st;
+	const struct sc_analysis *ref;
 	const struct sc_unit *mu = NULL;
+	const char *name;
+	char *where = NULL;
 	struct sc_diag *d;
 
 	/* a column made again under the same name (type change by copy,
@@ -96,23 +104,49 @@ static void check_op(struct sc_ctx *ctx, const struct sc_rule *self,
 				 op->column);
 		return;
 	}
-	/* (b) the models before the change still declared it */
-	if (!ctx->before)
-		return;
-	t = sc_models_find_table(ctx->before, op->table, &mu);
-	if (t && sc_model_find_column(t, op->column)) {
+	/* (b) the deprecation period: the models at the newest release
+	 * (or, without release tags, before the change) already lack it;
+	 * only a drop this change makes is judged */
+	ref = sc_deprecation_models(ctx, &where);
+	if (!ref || !sc_drop_is_new(ctx, u, op->table, op->column))
+		goto out;
+	t = sc_models_find_table(ref, op->table, &mu);
+	c = t ? sc_model_find_column(t, op->column) : NULL;
+	if (!c)
+		goto out;
+	name = t->class_name ? t->class_name : t->name;
+	if (ctx->release)
+		d = sc_diags_add(ctx->out, self, u->file, &op->loc,
+				 "column '%s.%s' is dropped, but model '%s' "
+				 "still declared it at %s (%s:%u)",
+				 op->table, op->column, name, where,
+				 mu->file->path, c->loc.row + 1);
+	else if (where)
+		d = sc_diags_add(ctx->out, self, u->file, &op->loc,
+				 "column '%s.%s' is dropped in the same change "
+				 "that removes it from model '%s', which "
+				 "declared it at %s (%s:%u)",
+				 op->table, op->column, name, where,
+				 mu->file->path, c->loc.row + 1);
+	else
 		d = sc_diags_add(ctx->out, self, u->file, &op->loc,
 				 "column '%s.%s' is dropped in the same change "
 				 "that removes it from model '%s' (%s:%u)",
-				 op->table, op->column,
-				 t->class_name ? t->class_name : t->name,
-				 mu->file->path, line_of(t));
-		sc_diag_set_subject(d, op->table, op->column, u->mig->revision);
+				 op->table, op->column, name,
+				 mu->file->path, c->loc.row + 1);
+	sc_diag_set_subject(d, op->table, op->column, u->mig->revision);
+	if (ctx->release)
+		sc_diag_set_help(d, "%s is still running and reads '%s.%s': "
+				    "release the model change first, then drop "
+				    "the column in a migration of a later release",
+				 where, op->table, op->column);
+	else
 		sc_diag_set_help(d, "the release still running reads '%s.%s': "
 				    "commit and release the model change alone, "
 				    "then drop the column in a later release",
 				 op->table, op->column);
-	}
+out:
+	free(where);
 }
 
 static void check(struct sc_ctx *ctx, const struct sc_rule *self)

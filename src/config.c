@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "err.h"
 #include "rule.h"
@@ -78,20 +79,29 @@ int sc_config_rule_enabled(const struct sc_config *c, const struct sc_rule *r)
 	return !any_matches(c->ignore, c->n_ignore, r);
 }
 
-enum sc_severity sc_config_severity(const struct sc_config *c,
-				    const struct sc_rule *r)
+int sc_config_severity_override(const struct sc_config *c,
+				const struct sc_rule *r, enum sc_severity *out)
 {
-	enum sc_severity sev = r->severity;
 	size_t i, best = 0;
+	int found = 0;
 
 	/* the most specific selector wins (a code beats a prefix) */
 	for (i = 0; i < c->n_severity; i++) {
 		size_t len = strlen(c->severity[i].selector);
 		if (sc_rule_matches(r, c->severity[i].selector) && len >= best) {
 			best = len;
-			sev = c->severity[i].severity;
+			*out = c->severity[i].severity;
+			found = 1;
 		}
 	}
+	return found;
+}
+
+enum sc_severity sc_config_severity(const struct sc_config *c,
+				    const struct sc_rule *r)
+{
+	enum sc_severity sev = r->severity;
+	sc_config_severity_override(c, r, &sev);
 	return sev;
 }
 
@@ -258,6 +268,7 @@ static int load_table(const struct loader *l, const struct sc_toml *tab)
 			if ((rc = want(l, t, SC_TOML_STRING)) == 0) {
 				free(c->since);
 				c->since = sc_xstrdup(t->str);
+				c->since_line = t->line;
 			}
 		} else if (!strcmp(k, "release-tags")) {
 			if ((rc = want(l, t, SC_TOML_STRING)) == 0) {
@@ -301,6 +312,14 @@ int sc_config_load(struct sc_config *c, const char *path, const char *shown,
 	*found = 0;
 	base = base ? base + 1 : path;
 	pyproject = !strcmp(base, "pyproject.toml");
+	{
+		struct stat st;
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			error = sc_error_set("cannot read '%s': not a regular file",
+					     shown);
+			goto out;
+		}
+	}
 	f = fopen(path, "rb");
 	if (!f) {
 		error = sc_error_set("cannot read '%s': %s", shown, strerror(errno));

@@ -46,6 +46,7 @@ struct sc_config {
 	struct sc_per_file_ignore *per_file_ignores;
 	size_t n_per_file_ignores;
 	char *since;                 /* revision id, or NULL */
+	unsigned since_line;         /* its line in `path`; 0 when from the command line */
 	enum sc_downgrade_policy downgrade;
 	enum sc_dialect dialect;
 	char *release_tags;          /* glob, default "v*" */
@@ -82,5 +83,11 @@ void sc_strlist_free(char **list, size_t n);
 int sc_config_rule_enabled(const struct sc_config *c, const struct sc_rule *r);
 /* The rule's effective severity. */
 enum sc_severity sc_config_severity(const struct sc_config *c, const struct sc_rule *r);
+/*
+ * The severity the configuration sets for the rule: 1 and *out when a
+ * `severity` entry matches it (the most specific wins), else 0.
+ */
+int sc_config_severity_override(const struct sc_config *c,
+				const struct sc_rule *r, enum sc_severity *out);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "code.h"
 #include "discover.h"
 #include "err.h"
 #include "migration.h"
@@ -32,6 +33,12 @@ struct engine {
 	const struct sc_config *cfg;
 	struct cache_slot *buckets[CACHE_BUCKETS];
 	unsigned char *enabled;  /* indexed like sc_rules[] */
+	/* `enabled` as SC002 sees it: in --all, without the rules that
+	 * judge a change, whose suppressions cannot be used there */
+	unsigned char *unused_enabled;
+	/* the newest release reachable from "before" (sc_ctx.release) */
+	const struct sc_analysis *release;
+	const char *release_name;
 };
 
 static unsigned long hash_str(const char *s)
@@ -48,6 +55,7 @@ static void unit_free(struct sc_unit *u)
 		return;
 	sc_migration_free(u->mig);
 	sc_modelfile_free(u->models);
+	sc_codefile_free(u->code);
 	sc_srcfile_free(u->file);
 	free(u->script_dir);
 	free(u);
@@ -66,9 +74,10 @@ static void engine_release(struct engine *en)
 		}
 	}
 	free(en->enabled);
+	free(en->unused_enabled);
 }
 
-enum unit_role { ROLE_MIGRATION, ROLE_MODEL };
+enum unit_role { ROLE_MIGRATION, ROLE_MODEL, ROLE_CODE };
 
 /* Quick text test: could this file declare models? */
 static int looks_like_models(const char *data, size_t len)
@@ -107,7 +116,10 @@ static int load_unit(struct sc_unit **out, struct engine *en,
 	}
 
 	rc = sc_repo_read(en->repo, snap, e, &data, &len);
-	if (rc == SC_ETOOBIG) {
+	if (role == ROLE_CODE && (rc == SC_ETOOBIG ||
+				  (rc >= 0 && !sc_code_prefilter(data, len)))) {
+		u = NULL;       /* no direct schema change: nothing to keep */
+	} else if (rc == SC_ETOOBIG) {
 		u = sc_xcalloc(1, sizeof(*u));
 		u->file = sc_srcfile_new(e->path, "", 0);
 		u->file->syntax_error = 1;
@@ -125,6 +137,13 @@ static int load_unit(struct sc_unit **out, struct engine *en,
 		if (role == ROLE_MIGRATION) {
 			if ((error = sc_migration_extract(&u->mig, pf)) < 0)
 				goto out;
+		} else if (role == ROLE_CODE) {
+			if ((error = sc_code_extract(&u->code, pf)) < 0)
+				goto out;
+			if (!u->code->n_calls) {
+				unit_free(u);
+				u = NULL;
+			}
 		} else {
 			if ((error = sc_models_extract(&u->models, pf)) < 0)
 				goto out;
@@ -165,8 +184,10 @@ static void push_unit(struct sc_unit ***v, size_t *n, struct sc_unit *u)
 
 static void analysis_release(struct sc_analysis *a)
 {
+	sc_strlist_free(a->script_dirs, a->n_script_dirs);
 	free(a->migrations);
 	free(a->models);
+	free(a->code);
 	sc_revgraph_free(a->graph);
 	sc_schema_free(a->schema);
 	memset(a, 0, sizeof(*a));
@@ -196,6 +217,30 @@ static int is_model_candidate(const struct sc_config *cfg,
 	return 1;
 }
 
+/* Is `path` application code that SC404 reads (DESIGN.md section 4, `code`)? */
+static int is_code_candidate(const struct sc_config *cfg,
+			     const struct sc_layout *lay, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	base = base ? base + 1 : path;
+	if (!sc_ends_with(path, ".py"))
+		return 0;
+	if (cfg->n_code)
+		return sc_globs_match(cfg->code, cfg->n_code, path);
+	/* tests, and test support modules (test.py, tests.py) */
+	if (sc_is_test_path(path) || !strcmp(base, "env.py") ||
+	    !strcmp(base, "test.py") || !strcmp(base, "tests.py"))
+		return 0;
+	for (i = 0; i < lay->n_dirs; i++) {
+		size_t n = strlen(lay->dirs[i].path);
+		if (n && !strncmp(path, lay->dirs[i].path, n) && path[n] == '/')
+			return 0;
+	}
+	return 1;
+}
+
 static int analyze(struct sc_analysis *a, struct engine *en,
 		   const struct sc_snapshot *snap)
 {
@@ -208,6 +253,9 @@ static int analyze(struct sc_analysis *a, struct engine *en,
 	if ((error = sc_layout_discover(&lay, en->repo, snap, en->cfg)) < 0)
 		return error;
 	a->migrations_found = lay.n_dirs > 0;
+	for (i = 0; i < lay.n_dirs; i++)
+		sc_strlist_add(&a->script_dirs, &a->n_script_dirs,
+			       lay.dirs[i].path);
 	for (i = 0; i < snap->n; i++) {
 		const struct sc_entry *e = &snap->entries[i];
 		const struct sc_scriptdir *d;
@@ -229,6 +277,13 @@ static int analyze(struct sc_analysis *a, struct engine *en,
 				goto out;
 			if (u)
 				push_unit(&a->models, &a->n_models, u);
+		}
+		if (!d && is_code_candidate(en->cfg, &lay, e->path)) {
+			if ((error = load_unit(&u, en, snap, e, ROLE_CODE,
+					       NULL)) < 0)
+				goto out;
+			if (u)
+				push_unit(&a->code, &a->n_code, u);
 		}
 	}
 	sc_revgraph_build(&a->graph, a->migrations, a->n_migrations);
@@ -269,6 +324,8 @@ static void run_rules(struct engine *en, struct sc_diags *out,
 
 	ctx.now = now;
 	ctx.before = before;
+	ctx.release = before ? en->release : NULL;
+	ctx.release_name = before ? en->release_name : NULL;
 	ctx.cfg = en->cfg;
 	ctx.mode = cs ? cs->mode : SC_MODE_ALL;
 	ctx.cs = cs ? cs : &no_changes;
@@ -280,14 +337,17 @@ static void run_rules(struct engine *en, struct sc_diags *out,
 		if (en->enabled[i] && sc_rules[i]->check)
 			sc_rules[i]->check(&ctx, sc_rules[i]);
 
-	files = sc_xcalloc(now->n_migrations + now->n_models, sizeof(*files));
+	files = sc_xcalloc(now->n_migrations + now->n_models + now->n_code + 1,
+			   sizeof(*files));
 	for (i = 0; i < now->n_migrations; i++)
 		files[n_files++] = now->migrations[i]->file;
 	for (i = 0; i < now->n_models; i++)
 		files[n_files++] = now->models[i]->file;
+	for (i = 0; i < now->n_code; i++)     /* a model file listed twice is read once */
+		files[n_files++] = now->code[i]->file;
 	sc_diags_suppress(out, files, n_files,
 			  sc002 && sc_config_rule_enabled(en->cfg, sc002),
-			  en->enabled);
+			  en->unused_enabled ? en->unused_enabled : en->enabled);
 	free(files);
 }
 
@@ -312,7 +372,9 @@ static void apply_config(struct engine *en, struct sc_diags *ds)
 			sc_diag_release(d);
 			continue;
 		}
-		d->severity = sc_config_severity(cfg, d->rule);
+		/* a configured severity wins; otherwise the rule's choice for
+		 * this diagnostic stands (SC208 raises narrowing to error) */
+		sc_config_severity_override(cfg, d->rule, &d->severity);
 		if (w != i)
 			ds->v[w] = *d;
 		w++;
@@ -322,12 +384,14 @@ static void apply_config(struct engine *en, struct sc_diags *ds)
 
 /*
  * `since`: the migration with that revision and all its ancestors are
- * accepted history; their diagnostics are dropped. Returns SC_EUSAGE when
+ * accepted history; their diagnostics are dropped, except SC307/SC308
+ * (a change that edits or deletes accepted history is still refused). Returns SC_EUSAGE when
  * no migration has that revision.
  */
-static int apply_since(const struct sc_analysis *a, const char *since,
-		       struct sc_diags *ds)
+static int apply_since(const struct sc_analysis *a,
+		       const struct sc_config *cfg, struct sc_diags *ds)
 {
+	const char *since = cfg->since;
 	const struct sc_revgraph *g = a->graph;
 	unsigned char *accepted;
 	size_t *stack, n_stack = 0, i, j, w = 0;
@@ -352,8 +416,10 @@ static int apply_since(const struct sc_analysis *a, const char *since,
 		}
 	}
 	for (i = 0; found && i < ds->n; i++) {
-		int drop = 0;
-		for (j = 0; j < g->n && !drop; j++)
+		/* editing or deleting accepted history is still a finding */
+		int drop = 0, history_edit = !strcmp(ds->v[i].rule->code, "SC307") ||
+					    !strcmp(ds->v[i].rule->code, "SC308");
+		for (j = 0; j < g->n && !drop && !history_edit; j++)
 			drop = accepted[j] &&
 			       !strcmp(g->nodes[j].unit->file->path, ds->v[i].path);
 		if (drop)
@@ -365,15 +431,80 @@ static int apply_since(const struct sc_analysis *a, const char *since,
 		ds->n = w;
 	free(stack);
 	free(accepted);
-	if (!found)
-		return sc_error_usage("since: no migration has the revision '%s'",
+	if (!found && cfg->path && cfg->since_line)
+		return sc_error_usage("%s:%u: 'since': no migration has the "
+				      "revision '%s'", cfg->path, cfg->since_line,
 				      since);
+	if (!found)
+		return sc_error_usage("--since: no migration has the revision '%s'",
+				      since);
+	return 0;
+}
+
+/*
+ * Rules that judge a change: SC307 and SC308 report nothing in --all, and
+ * SC203/SC204 check only part of their condition there (DESIGN.md
+ * section 5), so in --all a suppression of theirs is not unused.
+ */
+static const char *const change_rules[] = { "SC203", "SC204", "SC307",
+					    "SC308" };
+
+/* en->enabled without the change rules (owned by the caller). */
+static unsigned char *enabled_without_change_rules(const struct engine *en)
+{
+	unsigned char *v = sc_xmalloc(sc_n_rules ? sc_n_rules : 1);
+	size_t i, j;
+
+	memcpy(v, en->enabled, sc_n_rules);
+	for (i = 0; i < sc_n_rules; i++)
+		for (j = 0; j < SC_ARRAY_SIZE(change_rules); j++)
+			if (!strcmp(sc_rules[i]->code, change_rules[j]))
+				v[i] = 0;
+	return v;
+}
+
+/* Does an enabled rule read the release (SC203, SC204)? */
+static int wants_release(const struct sc_config *cfg)
+{
+	const struct sc_rule *r203 = sc_rule_find("SC203");
+	const struct sc_rule *r204 = sc_rule_find("SC204");
+
+	return (r203 && sc_config_rule_enabled(cfg, r203)) ||
+	       (r204 && sc_config_rule_enabled(cfg, r204));
+}
+
+/*
+ * The newest release reachable from "before" when "before" is a commit
+ * (--staged: HEAD; --diff: the merge base): *snap and *name (owned by the
+ * caller) and its analysis in *a, with en->release pointing at it; or
+ * nothing when there is no such tag.
+ */
+static int load_release(struct engine *en, const struct sc_changeset *cs,
+			struct sc_analysis *a, struct sc_snapshot **snap,
+			char **name)
+{
+	int error;
+
+	if (cs->mode == SC_MODE_ALL || !cs->before || !cs->before->commit ||
+	    !en->repo || !sc_repo_is_git(en->repo) || !wants_release(en->cfg))
+		return 0;
+	if ((error = sc_repo_find_release(en->repo, cs->before->commit,
+					  en->cfg->release_tags, name,
+					  snap)) < 0 || !*snap)
+		return error;
+	if ((error = analyze(a, en, *snap)) < 0)
+		return error;
+	en->release = a;
+	en->release_name = *name;
 	return 0;
 }
 
 int sc_engine_run(struct sc_diags *out, struct sc_repo *repo,
 		  const struct sc_changeset *cs, const struct sc_config *cfg)
 {
+	struct sc_analysis release;
+	struct sc_snapshot *release_snap = NULL;
+	char *release_name = NULL;
 	struct engine en;
 	struct sc_analysis after, before;
 	struct sc_diags d_after = SC_DIAGS_INIT, d_before = SC_DIAGS_INIT;
@@ -383,16 +514,22 @@ int sc_engine_run(struct sc_diags *out, struct sc_repo *repo,
 	memset(&en, 0, sizeof(en));
 	memset(&after, 0, sizeof(after));
 	memset(&before, 0, sizeof(before));
+	memset(&release, 0, sizeof(release));
 	en.repo = repo;
 	en.cfg = cfg;
 	en.enabled = sc_xcalloc(sc_n_rules, 1);
 	for (i = 0; i < sc_n_rules; i++)
 		en.enabled[i] = (unsigned char)sc_config_rule_enabled(cfg, sc_rules[i]);
+	if (cs->mode == SC_MODE_ALL)
+		en.unused_enabled = enabled_without_change_rules(&en);
 
 	if (cs->before) {
 		if ((error = analyze(&before, &en, cs->before)) < 0)
 			goto out;
 		have_before = 1;
+		if ((error = load_release(&en, cs, &release, &release_snap,
+					  &release_name)) < 0)
+			goto out;
 	}
 	if ((error = analyze(&after, &en, cs->after)) < 0)
 		goto out;
@@ -403,7 +540,7 @@ int sc_engine_run(struct sc_diags *out, struct sc_repo *repo,
 		sc_diags_filter_new(&d_after, &d_before, cs->changes,
 				    cs->n_changes);
 	}
-	if (cfg->since && (error = apply_since(&after, cfg->since, &d_after)) < 0)
+	if (cfg->since && (error = apply_since(&after, cfg, &d_after)) < 0)
 		goto out;
 	apply_config(&en, &d_after);
 	sc_diags_sort(&d_after);
@@ -413,6 +550,29 @@ out:
 	sc_diags_release(&d_before);
 	analysis_release(&after);
 	analysis_release(&before);
+	analysis_release(&release);
+	sc_snapshot_free(release_snap);
+	free(release_name);
+	engine_release(&en);
+	return error;
+}
+
+int sc_engine_inspect(struct sc_repo *repo, const struct sc_snapshot *snap,
+		      const struct sc_config *cfg,
+		      int (*fn)(const struct sc_analysis *a, void *arg),
+		      void *arg)
+{
+	struct engine en;
+	struct sc_analysis a;
+	int error;
+
+	memset(&en, 0, sizeof(en));
+	memset(&a, 0, sizeof(a));
+	en.repo = repo;
+	en.cfg = cfg;
+	if ((error = analyze(&a, &en, snap)) == 0)
+		error = fn(&a, arg);
+	analysis_release(&a);
 	engine_release(&en);
 	return error;
 }

@@ -3,7 +3,8 @@
  * engine discovers migrations and models, extracts their facts (once per
  * blob: a file unchanged between "before" and "after" is parsed once),
  * builds the revision graph and replays the schema; then it runs the
- * enabled rules on "after" (with "before" as context) and on "before",
+ * enabled rules on "after" (with "before", and the models of the newest
+ * release tag reachable from it, as context) and on "before",
  * applies suppressions, and keeps only what the change introduces.
  */
 #ifndef SC_ENGINE_H
@@ -25,6 +26,7 @@ struct sc_unit {
 	struct sc_migration *mig;      /* when the file is in a versions folder */
 	struct sc_modelfile *models;   /* when the file declares models */
 	char *script_dir;              /* for migrations: the script location (folder holding versions/) */
+	struct sc_codefile *code;      /* application code: its direct schema changes (SC404) */
 };
 
 /* The whole-repository view of one snapshot. */
@@ -37,12 +39,26 @@ struct sc_analysis {
 	struct sc_revgraph *graph;     /* owned */
 	struct sc_schema *schema;      /* owned: the replay of every migration */
 	int migrations_found;          /* a script directory was found */
+	char **script_dirs;            /* owned: the script locations found, in
+					  discovery order ("" = the root) */
+	size_t n_script_dirs;
+	struct sc_unit **code;         /* borrowed units of application code
+					  (config `code`, else every .py that is
+					  not a migration or a test) that change
+					  the schema directly, sorted by path */
+	size_t n_code;
 };
 
 /* What a rule's check function gets. */
 struct sc_ctx {
 	const struct sc_analysis *now;    /* the snapshot being judged */
 	const struct sc_analysis *before; /* "before" when judging "after" in a change mode; else NULL */
+	/* The newest release tag reachable from "before" (its models, for
+	 * the deprecation period of SC203/SC204) and the tag's name: set
+	 * only with `before`, when "before" is a commit and such a tag
+	 * exists; else NULL. */
+	const struct sc_analysis *release;
+	const char *release_name;
 	const struct sc_config *cfg;
 	enum sc_mode mode;
 	const struct sc_changeset *cs;    /* the change set; its changes are empty when judging "before" */
@@ -57,5 +73,15 @@ struct sc_ctx {
  */
 int sc_engine_run(struct sc_diags *out, struct sc_repo *repo,
 		  const struct sc_changeset *cs, const struct sc_config *cfg);
+
+/*
+ * Analyse `snap` alone, running no rule (`schemacheck heads`), and return
+ * fn(analysis, arg); the analysis and the units it borrows live only
+ * during the call. Returns -1 with a message when a file cannot be read.
+ */
+int sc_engine_inspect(struct sc_repo *repo, const struct sc_snapshot *snap,
+		      const struct sc_config *cfg,
+		      int (*fn)(const struct sc_analysis *a, void *arg),
+		      void *arg);
 
 #endif

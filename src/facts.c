@@ -50,6 +50,15 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
+void sc_constraint_release(struct sc_constraint *c)
+{
+	if (!c)
+		return;
+	free(c->name);
+	free_strv(c->cols, c->n_cols);
+	memset(c, 0, sizeof(*c));
+}
+
 void sc_op_release(struct sc_op *op)
 {
 	size_t i;
@@ -72,6 +81,9 @@ void sc_op_release(struct sc_op *op)
 		free(op->kwargs[i].value);
 	}
 	free(op->kwargs);
+	for (i = 0; i < op->n_cons; i++)
+		sc_constraint_release(&op->cons[i]);
+	free(op->cons);
 	memset(op, 0, sizeof(*op));
 	op->nullable = SC_UNKNOWN;
 }
@@ -105,6 +117,7 @@ void sc_migration_free(struct sc_migration *m)
 		sc_op_release(&m->down[i]);
 	free(m->down);
 	free_strv(m->imports, m->n_imports);
+	free_strv(m->from_imports, m->n_from_imports);
 	free(m);
 }
 
@@ -121,7 +134,25 @@ void sc_modelfile_free(struct sc_modelfile *m)
 		for (j = 0; j < t->n_cols; j++)
 			sc_column_release(&t->cols[j]);
 		free(t->cols);
+		for (j = 0; j < t->n_cons; j++)
+			sc_constraint_release(&t->cons[j]);
+		free(t->cons);
 	}
 	free(m->tables);
 	free(m);
+}
+
+void sc_codefile_free(struct sc_codefile *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->n_calls; i++) {
+		free(c->calls[i].call);
+		free(c->calls[i].table);
+		free(c->calls[i].what);
+	}
+	free(c->calls);
+	free(c);
 }

@@ -62,11 +62,43 @@ struct sc_column {
 	int has_default;        /* default= given (Python-side; not a DB default) */
 	int has_foreign_key;    /* a sa.ForeignKey(...) argument */
 	struct sc_loc loc;      /* the Column(...) call */
+	int type_from_annotation; /* models: the type is only the Mapped[...]
+				   * annotation's Python type (the project's
+				   * type_annotation_map may say otherwise) */
 };
 
 /* Effective nullability of a column: nullable= wins, else NOT NULL for a
  * primary key, else nullable (SQLAlchemy's default). */
 int sc_column_is_nullable(const struct sc_column *c);
+
+/* Kinds of table-level indexes and constraints. */
+enum sc_cons_kind {
+	SC_CONS_OTHER = 0,      /* exclude constraints, SQL not read further */
+	SC_CONS_INDEX,          /* Index(...), create_index, CREATE INDEX */
+	SC_CONS_UNIQUE,         /* UniqueConstraint(...), create_unique_constraint */
+	SC_CONS_PRIMARY_KEY,
+	SC_CONS_FOREIGN_KEY,
+	SC_CONS_CHECK,
+};
+
+/*
+ * An index or constraint declared apart from its columns: inline in
+ * op.create_table(...)/CREATE TABLE, in a model's __table_args__ or
+ * Table(...), or a module-level Index(...) of a model file.
+ */
+struct sc_constraint {
+	enum sc_cons_kind kind;
+	int unique;             /* an index with unique=True (always 1 for SC_CONS_UNIQUE) */
+	char *name;             /* NULL when unnamed or not resolvable */
+	int name_unresolved;    /* a name was given but is not a literal */
+	char **cols;            /* column names; NULL entries for expressions
+				 * or names that do not resolve */
+	size_t n_cols;
+	int cols_unresolved;    /* the column list itself could not be read */
+	struct sc_loc loc;      /* the call (or the statement for SQL) */
+};
+
+void sc_constraint_release(struct sc_constraint *c);
 
 enum sc_op_kind {
 	SC_OP_OTHER = 0,        /* any other op.* call (fn says which) */
@@ -125,6 +157,11 @@ struct sc_op {
 	size_t n_kwargs;
 	struct sc_loc loc;      /* the callee, e.g. `op.add_column` */
 	struct sc_loc call_loc; /* the whole call */
+	/* create_table: its inline indexes and constraints (sa.Index,
+	 * sa.UniqueConstraint, ... and the table-level clauses of CREATE
+	 * TABLE); column-level index=/unique= stay on the columns */
+	struct sc_constraint *cons;
+	size_t n_cons;
 };
 
 /* Find a keyword argument of an op by name (borrowed), or NULL. */
@@ -166,6 +203,10 @@ struct sc_migration {
 
 	char **imports;              /* dotted module names imported (for SC405) */
 	size_t n_imports;
+	/* `from a.b import c [as d]` (outside alembic): "a.b.c", which is a
+	 * module when c is one (`from app import models`; for SC405) */
+	char **from_imports;
+	size_t n_from_imports;
 };
 
 /* A table declared by a model (declarative class or Core Table). */
@@ -176,6 +217,14 @@ struct sc_model_table {
 	struct sc_column *cols;
 	size_t n_cols;
 	struct sc_loc loc;          /* __tablename__ assignment or the Table(...) call */
+	/* table-level indexes and constraints: __table_args__, Index(...)
+	 * and constraints inside Table(...), module-level Index(Model.col);
+	 * column-level index=/unique= stay on the columns */
+	struct sc_constraint *cons;
+	size_t n_cons;
+	int cons_uncertain;         /* some may be missing (a __table_args__
+				     * that is not a literal tuple/dict, a
+				     * declared_attr, a mixin of another module) */
 };
 
 /* The facts of one model file. */
@@ -184,10 +233,38 @@ struct sc_modelfile {
 	size_t n_tables;
 };
 
+/* What a direct schema change in application code does (SC404). */
+enum sc_code_kind {
+	SC_CODE_CREATE_ALL = 1,  /* metadata.create_all(), db.create_all() */
+	SC_CODE_DROP_ALL,        /* metadata.drop_all(), db.drop_all() */
+	SC_CODE_CREATE,          /* users_table.create(), Model.__table__.create(), Index(...).create() */
+	SC_CODE_DROP,            /* the same with .drop() */
+	SC_CODE_DDL,             /* execute("CREATE TABLE ..."), text("ALTER TABLE ...") */
+};
+
+/* One call of application code that changes the schema (code.c). */
+struct sc_codecall {
+	enum sc_code_kind kind;
+	char *call;             /* the callee as written on one line,
+				 * e.g. "Base.metadata.create_all"; owned */
+	char *table;            /* the table it makes or changes, when known; owned */
+	char *what;             /* SC_CODE_DDL: the statement's kind, e.g.
+				 * "CREATE TABLE"; SC_CODE_CREATE/DROP:
+				 * "table" or "index"; owned */
+	struct sc_loc loc;      /* the callee */
+};
+
+/* The facts of one application code file (SC404). */
+struct sc_codefile {
+	struct sc_codecall *calls;
+	size_t n_calls;
+};
+
 void sc_srcfile_free(struct sc_srcfile *f);
 void sc_column_release(struct sc_column *c);
 void sc_op_release(struct sc_op *op);
 void sc_migration_free(struct sc_migration *m);
 void sc_modelfile_free(struct sc_modelfile *m);
+void sc_codefile_free(struct sc_codefile *c);
 
 #endif

@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdint.h>
@@ -1088,6 +1089,142 @@ int sc_changeset_load(struct sc_changeset **out, struct sc_repo *repo,
 	cs = NULL;
 out:
 	sc_changeset_free(cs);
+	return error;
+}
+
+/* ---- releases -------------------------------------------------------- */
+
+/* A tag that matched the release glob, peeled to its commit. */
+struct release_cand {
+	char *name;       /* without "refs/tags/"; owned */
+	git_oid commit;
+	git_time_t time;  /* committer time of the commit */
+};
+
+struct tag_scan {
+	struct sc_repo *repo;
+	const char *glob;
+	struct release_cand *v;
+	size_t n, alloc;
+};
+
+static int tag_scan_cb(const char *refname, git_oid *oid, void *payload)
+{
+	struct tag_scan *ts = payload;
+	const char *name = refname;
+	git_object *obj = NULL;
+	git_commit *commit = NULL;
+	struct release_cand *c;
+
+	if (!strncmp(name, "refs/tags/", 10))
+		name += 10;
+	if (fnmatch(ts->glob, name, 0))
+		return 0;
+	/*
+	 * A tag of a tree or a blob is no release, and neither is one whose
+	 * object is missing (a shallow clone): skip them, do not fail.
+	 */
+	if (git_object_lookup(&obj, ts->repo->git, oid, GIT_OBJECT_ANY) < 0 ||
+	    git_object_peel((git_object **)&commit, obj,
+			    GIT_OBJECT_COMMIT) < 0)
+		goto out;
+	SC_ALLOC_GROW(ts->v, ts->n + 1, ts->alloc);
+	c = &ts->v[ts->n++];
+	c->name = sc_xstrdup(name);
+	git_oid_cpy(&c->commit, git_commit_id(commit));
+	c->time = git_commit_time(commit);
+out:
+	git_error_clear();
+	git_commit_free(commit);
+	git_object_free(obj);
+	return 0;
+}
+
+/* Newest first: later committer time, then the later version name. */
+static int release_cand_cmp(const void *a, const void *b)
+{
+	const struct release_cand *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time > y->time ? -1 : 1;
+	return -strverscmp(x->name, y->name);
+}
+
+/*
+ * Is commit `anc` the commit `of` or one of its ancestors? 1 or 0; a
+ * history that cannot be walked (missing objects) counts as 0.
+ */
+static int is_ancestor(struct sc_repo *repo, const git_oid *anc,
+		       const git_oid *of)
+{
+	int rc;
+
+	if (git_oid_equal(anc, of))
+		return 1;
+	rc = git_graph_descendant_of(repo->git, of, anc);
+	if (rc < 0) {
+		git_error_clear();
+		return 0;
+	}
+	return rc;
+}
+
+int sc_repo_find_release(struct sc_repo *repo, const char *from,
+			 const char *glob, char **name,
+			 struct sc_snapshot **snap)
+{
+	struct tag_scan ts;
+	const struct release_cand *best = NULL;
+	git_commit *commit = NULL;
+	git_oid from_oid;
+	size_t i;
+	int error = 0;
+
+	*name = NULL;
+	*snap = NULL;
+	memset(&ts, 0, sizeof(ts));
+	ts.repo = repo;
+	ts.glob = glob && *glob ? glob : "v*";
+	if (!repo || !repo->git || !from)
+		return 0;
+	if (git_oid_fromstr(&from_oid, from) < 0)
+		return sc_error_set("cannot find releases: '%s' is not a "
+				    "commit id", from);
+	if ((error = git_tag_foreach(repo->git, tag_scan_cb, &ts)) < 0) {
+		error = git_fail(repo->root, "cannot list the tags");
+		goto out;
+	}
+	if (ts.n > 1)
+		qsort(ts.v, ts.n, sizeof(*ts.v), release_cand_cmp);
+	for (i = 0; i < ts.n; i++) {
+		const struct release_cand *c = &ts.v[i];
+
+		if (best && c->time != best->time)
+			break;
+		if (best && git_oid_equal(&c->commit, &best->commit))
+			continue;
+		if (!is_ancestor(repo, &c->commit, &from_oid))
+			continue;
+		/* same time: only a descendant of the best so far is newer */
+		if (!best || is_ancestor(repo, &best->commit, &c->commit))
+			best = c;
+	}
+	if (!best)
+		goto out;
+	if ((error = git_commit_lookup(&commit, repo->git,
+				       &best->commit)) < 0) {
+		error = git_fail(repo->root, "cannot read the commit of tag "
+				 "'%s'", best->name);
+		goto out;
+	}
+	if ((error = snapshot_from_commit(snap, repo, commit)) < 0)
+		goto out;
+	*name = sc_xstrdup(best->name);
+out:
+	git_commit_free(commit);
+	for (i = 0; i < ts.n; i++)
+		free(ts.v[i].name);
+	free(ts.v);
 	return error;
 }
 

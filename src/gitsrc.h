@@ -118,6 +118,24 @@ const struct sc_entry *sc_snapshot_find(const struct sc_snapshot *s, const char 
 int sc_repo_read(struct sc_repo *repo, const struct sc_snapshot *snap,
 		 const struct sc_entry *e, char **data, size_t *len);
 
+/*
+ * The newest release reachable from commit `from` (hex id): among the tags
+ * under refs/tags/ whose name (without "refs/tags/") matches the fnmatch
+ * glob `glob` (lightweight or annotated, peeled to a commit; tags of trees
+ * and blobs are no releases), those whose commit is `from` or one of its
+ * ancestors. The newest is the one whose commit has the latest committer
+ * time; on a tie, a commit that descends from the other wins, then the
+ * name that sorts last as a version ("v1.10" after "v1.9"). A tag whose
+ * commit or ancestry cannot be read (a shallow clone) is not a release.
+ * Returns 0 with *name (the tag's name, "v1.4") and *snap (the snapshot of
+ * its commit's tree, commit set), both owned by the caller, or with both
+ * NULL when no tag qualifies or `repo` is a plain folder; -1 with a
+ * message on failure.
+ */
+int sc_repo_find_release(struct sc_repo *repo, const char *from,
+			 const char *glob, char **name,
+			 struct sc_snapshot **snap);
+
 /* Initialise / shut down libgit2 (once, from main). */
 void sc_gitsrc_global_init(void);
 void sc_gitsrc_global_shutdown(void);

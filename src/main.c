@@ -21,6 +21,7 @@
 #include "gitsrc.h"
 #include "pysrc.h"
 #include "report.h"
+#include "revgraph.h"
 #include "rule.h"
 
 #ifndef SC_VERSION
@@ -36,6 +37,7 @@ static const char usage_text[] =
 "                   [OPTIONS] [PATH...]\n"
 "       schemacheck explain CODE|NAME\n"
 "       schemacheck rules [--format text|md|json]\n"
+"       schemacheck heads [--format text|json] [-C DIR]\n"
 "       schemacheck install [--force]\n"
 "       schemacheck --version | --help\n"
 "\n"
@@ -277,6 +279,12 @@ static int load_config(struct opts *o, struct sc_config *cfg, const char *root)
 
 	if (o->config) {
 		err = sc_config_load(cfg, o->config, o->config, &found);
+		if (err == SC_ERROR) {
+			/* the file named on the command line: a usage error */
+			fprintf(stderr, "schemacheck: --config: %s\n",
+				sc_error_last());
+			return SC_EXIT_USAGE;
+		}
 		if (!err && !found) {
 			fprintf(stderr, "schemacheck: --config: '%s' has no "
 				"[tool.schemacheck] table\n", o->config);
@@ -285,8 +293,14 @@ static int load_config(struct opts *o, struct sc_config *cfg, const char *root)
 	} else if (!o->no_config) {
 		for (i = 0; names[i] && !found && !err; i++) {
 			char *path = sc_xasprintf("%s/%s", root, names[i]);
-			if (access(path, F_OK) == 0)
+			struct stat st;
+			/* a file of the repository: never through a symlink
+			 * (it may point outside), only a regular file */
+			if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
 				err = sc_config_load(cfg, path, names[i], &found);
+			else if (lstat(path, &st) == 0)
+				fprintf(stderr, "schemacheck: warning: not reading "
+					"'%s': not a regular file\n", names[i]);
 			free(path);
 		}
 	}
@@ -306,6 +320,7 @@ static int load_config(struct opts *o, struct sc_config *cfg, const char *root)
 	if (o->since) {
 		free(cfg->since);
 		cfg->since = sc_xstrdup(o->since);
+		cfg->since_line = 0;
 	}
 	cfg->strict = o->strict;
 	return SC_EXIT_OK;
@@ -430,6 +445,151 @@ static int cmd_rules(int argc, char **argv)
 	return SC_EXIT_OK;
 }
 
+/* ---- heads ----------------------------------------------------------- */
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A script directory as printed: relative to the folder checked, "." for it. */
+static const char *shown_dir(const char *path)
+{
+	return *path ? path : ".";
+}
+
+/*
+ * The heads of each script directory of `a` into the sc_buf `arg`: json
+ * as DESIGN.md section 2 says, or text, one line per head:
+ * "<head> (<label>, ...) <script dir>" (no parentheses without labels).
+ */
+static int write_heads(const struct sc_analysis *a, int json,
+		       struct sc_buf *b)
+{
+	char **dirs = sc_xcalloc(a->n_script_dirs, sizeof(*dirs));
+	size_t i, j, k;
+
+	if (a->n_script_dirs) {
+		memcpy(dirs, a->script_dirs, a->n_script_dirs * sizeof(*dirs));
+		qsort(dirs, a->n_script_dirs, sizeof(*dirs), cmp_strp);
+	}
+	if (json)
+		sc_buf_adds(b, "{\"version\": 1, \"script_dirs\": [");
+	for (i = 0; i < a->n_script_dirs; i++) {
+		const struct sc_revdir *d = sc_revgraph_dir(a->graph, dirs[i]);
+		const char *shown = shown_dir(dirs[i]);
+		size_t n_heads = d ? d->n_heads : 0;
+
+		if (i && !strcmp(dirs[i - 1], dirs[i]))
+			continue;
+		if (json) {
+			sc_buf_adds(b, i ? ",\n  {\"path\": \"" : "\n  {\"path\": \"");
+			sc_buf_add_json(b, shown, strlen(shown));
+			sc_buf_adds(b, "\", \"heads\": [");
+			for (j = 0; j < n_heads; j++) {
+				const char *id = a->graph->nodes[d->heads[j]].id;
+				sc_buf_adds(b, j ? ", \"" : "\"");
+				sc_buf_add_json(b, id, strlen(id));
+				sc_buf_adds(b, "\"");
+			}
+			sc_buf_adds(b, "], \"branch_labels\": [");
+			for (j = 0; d && j < d->n_labels; j++) {
+				sc_buf_adds(b, j ? ", \"" : "\"");
+				sc_buf_add_json(b, d->labels[j], strlen(d->labels[j]));
+				sc_buf_adds(b, "\"");
+			}
+			sc_buf_adds(b, "]}");
+			continue;
+		}
+		for (j = 0; j < n_heads; j++) {
+			const struct sc_revnode *h = &a->graph->nodes[d->heads[j]];
+			sc_buf_adds(b, h->id);
+			for (k = 0; k < h->n_labels; k++)
+				sc_buf_addf(b, "%s%s", k ? ", " : " (", h->labels[k]);
+			sc_buf_addf(b, "%s %s\n", h->n_labels ? ")" : "", shown);
+		}
+	}
+	if (json)
+		sc_buf_adds(b, a->n_script_dirs ? "\n]}\n" : "]}\n");
+	free(dirs);
+	return 0;
+}
+
+static int write_heads_json(const struct sc_analysis *a, void *arg)
+{
+	return write_heads(a, 1, arg);
+}
+
+static int write_heads_text(const struct sc_analysis *a, void *arg)
+{
+	return write_heads(a, 0, arg);
+}
+
+/*
+ * schemacheck heads [--format text|json] [-C DIR] [--config FILE |
+ * --no-config]: the heads of every script directory of the working tree
+ * (tracked files in a git repository, every file of a plain folder).
+ */
+static int cmd_heads(int argc, char **argv, struct opts *o,
+		     struct sc_config *cfg)
+{
+	struct sc_repo *repo = NULL;
+	struct sc_changeset *cs = NULL;
+	struct sc_buf b = SC_BUF_INIT;
+	const char *fmt = "text";
+	int a, rc = SC_EXIT_OK, json;
+
+	for (a = 2; a < argc; a++) {
+		const char *arg = argv[a];
+		if ((!strcmp(arg, "--format") || !strcmp(arg, "-C") ||
+		     !strcmp(arg, "--config")) && a + 1 >= argc)
+			return usage_error("option '%s' needs a value", arg);
+		if (!strcmp(arg, "--format"))
+			fmt = argv[++a];
+		else if (!strncmp(arg, "--format=", 9))
+			fmt = arg + 9;
+		else if (!strcmp(arg, "-C"))
+			o->dir = argv[++a];
+		else if (!strcmp(arg, "--config"))
+			o->config = argv[++a];
+		else if (!strncmp(arg, "--config=", 9))
+			o->config = arg + 9;
+		else if (!strcmp(arg, "--no-config"))
+			o->no_config = 1;
+		else
+			return usage_error("heads: unknown argument '%s'", arg);
+	}
+	if (strcmp(fmt, "text") && strcmp(fmt, "json"))
+		return usage_error("heads: unknown format '%s' (text, json)", fmt);
+	json = !strcmp(fmt, "json");
+	if (o->dir && chdir(o->dir) < 0) {
+		fprintf(stderr, "schemacheck: -C: cannot change to '%s': %s\n",
+			o->dir, strerror(errno));
+		return SC_EXIT_USAGE;
+	}
+	if (sc_repo_open(&repo, ".", 1) < 0) {
+		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
+		rc = SC_EXIT_ENV;
+		goto out;
+	}
+	if ((rc = load_config(o, cfg, sc_repo_root(repo))) != SC_EXIT_OK)
+		goto out;
+	if (sc_changeset_load(&cs, repo, SC_MODE_ALL, NULL) < 0 ||
+	    sc_engine_inspect(repo, cs->after, cfg,
+			      json ? write_heads_json : write_heads_text,
+			      &b) < 0) {
+		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
+		rc = SC_EXIT_ENV;
+		goto out;
+	}
+	fputs(sc_buf_str(&b), stdout);
+out:
+	sc_buf_release(&b);
+	sc_changeset_free(cs);
+	sc_repo_free(repo);
+	return rc;
+}
+
 /* The absolute path of this executable, for the hook shim. */
 static char *self_path(const char *argv0)
 {
@@ -495,16 +655,30 @@ static int cmd_install(struct opts *o, const char *argv0)
 	text = hook_text(exe);
 	if (read_file(path, &old) == 0 && strcmp(sc_buf_str(&old), text) &&
 	    !o->force) {
-		if (strstr(sc_buf_str(&old), "schemacheck"))
+		/*
+		 * Ours only with the shim's own marker: a team hook that
+		 * chains 'schemacheck --staged' is not to be overwritten.
+		 */
+		if (strstr(sc_buf_str(&old), "Installed by `schemacheck install`"))
 			fprintf(stderr, "schemacheck: an older schemacheck hook is at "
 				"'%s'; run 'schemacheck install --force' to update it\n",
 				path);
+		else if (strstr(sc_buf_str(&old), "generated by pre-commit"))
+			/* its last command is an exec: a line added at its
+			 * end would never run */
+			fprintf(stderr, "schemacheck: the pre-commit framework's "
+				"hook already exists at '%s'; not replacing it.\n"
+				"schemacheck: add the hook 'schemacheck' to "
+				".pre-commit-config.yaml (repo: local, entry: "
+				"'schemacheck --staged', language: system, "
+				"pass_filenames: false), or run 'schemacheck "
+				"install --force' to replace it\n", path);
 		else
 			fprintf(stderr, "schemacheck: a different pre-commit hook "
 				"already exists at '%s'; not replacing it.\n"
 				"schemacheck: add the line 'schemacheck --staged || "
-				"exit 1' to it, or run 'schemacheck install --force' "
-				"to replace it\n", path);
+				"exit 1' to it (before any 'exec'), or run "
+				"'schemacheck install --force' to replace it\n", path);
 		rc = SC_EXIT_USAGE;
 		goto out;
 	}
@@ -578,6 +752,8 @@ int main(int argc, char **argv)
 		rc = cmd_explain(argc - i + 1, argv + i - 1);
 	} else if (cmd && !strcmp(cmd, "rules")) {
 		rc = cmd_rules(argc - i + 1, argv + i - 1);
+	} else if (cmd && !strcmp(cmd, "heads")) {
+		rc = cmd_heads(argc - i + 1, argv + i - 1, &o, &cfg);
 	} else if (cmd && !strcmp(cmd, "install")) {
 		if (parse_check_opts(argc, argv, i + 1, &o) < 0)
 			rc = SC_EXIT_USAGE;

@@ -479,6 +479,94 @@ static int fn_is(const char *fn, const char *s)
 	return !strcmp(fn, s);
 }
 
+/*
+ * An inline index or constraint of create_table (sa.Index('ix', 'a'),
+ * sa.UniqueConstraint('a', 'b', name='uq'), PrimaryKeyConstraint,
+ * ForeignKeyConstraint(['a'], [...]), CheckConstraint): appended to
+ * op->cons. Returns 0 when `a` is none of these.
+ */
+static int inline_cons(const struct mig *mg, const struct wctx *w, TSNode a,
+		       struct sc_op *op)
+{
+	static const struct {
+		const char *name;
+		enum sc_cons_kind kind;
+	} kinds[] = {
+		{ "Index", SC_CONS_INDEX },
+		{ "UniqueConstraint", SC_CONS_UNIQUE },
+		{ "PrimaryKeyConstraint", SC_CONS_PRIMARY_KEY },
+		{ "ForeignKeyConstraint", SC_CONS_FOREIGN_KEY },
+		{ "CheckConstraint", SC_CONS_CHECK },
+	};
+	struct sc_constraint *c;
+	struct sc_children it;
+	unsigned i, first = 0, n = sc_call_n_positional(a);
+	size_t k;
+	TSNode name, list, x;
+	int b;
+
+	for (k = 0; k < SC_ARRAY_SIZE(kinds); k++)
+		if (sc_node_last_name_is(mg->pf, a, kinds[k].name))
+			break;
+	if (k == SC_ARRAY_SIZE(kinds))
+		return 0;
+	op->cons = sc_xrealloc(op->cons, (op->n_cons + 1) * sizeof(*op->cons));
+	c = &op->cons[op->n_cons++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kinds[k].kind;
+	c->loc = sc_node_loc(a);
+	c->unique = c->kind == SC_CONS_UNIQUE ||
+		    (sc_eval_bool(mg->pf, sc_call_keyword(mg->pf, a, "unique"),
+				  &b) && b);
+	name = sc_call_keyword(mg->pf, a, "name");
+	if (c->kind == SC_CONS_INDEX) {
+		name = sc_call_positional(a, 0);
+		first = 1;
+	}
+	if (!ts_node_is_null(name) && !sc_is_none(mg->pf, name)) {
+		TSNode nn = unparen(name);
+		if (sc_node_is(nn, "call") && sc_call_n_positional(nn) == 1 &&
+		    (sc_node_last_name_is(mg->pf, nn, "f") ||
+		     sc_node_last_name_is(mg->pf, nn, "conv")))
+			nn = sc_call_positional(nn, 0);
+		if (!eval_str(mg, w, nn, &c->name)) {
+			c->name = NULL;
+			c->name_unresolved = 1;
+		}
+	}
+	if (c->kind == SC_CONS_CHECK)
+		return 1;
+	if (c->kind == SC_CONS_FOREIGN_KEY) {
+		/* ForeignKeyConstraint(['a', 'b'], ['t.a', 't.b']) */
+		list = unparen(sc_call_positional(a, 0));
+		if (!sc_node_is(list, "list") && !sc_node_is(list, "tuple")) {
+			c->cols_unresolved = 1;
+			return 1;
+		}
+		sc_children_init(&it, list);
+		while (sc_children_next(&it, &x)) {
+			char *s = NULL;
+			if (!eval_str(mg, w, x, &s))
+				s = NULL;
+			c->cols = sc_xrealloc(c->cols, (c->n_cols + 1) *
+					      sizeof(*c->cols));
+			c->cols[c->n_cols++] = s;
+		}
+		sc_children_release(&it);
+		return 1;
+	}
+	if (sc_call_has_splat(a))
+		c->cols_unresolved = 1;
+	for (i = first; i < n; i++) {
+		char *s = NULL;
+		if (!eval_str(mg, w, sc_call_positional(a, i), &s))
+			s = NULL;
+		c->cols = sc_xrealloc(c->cols, (c->n_cols + 1) * sizeof(*c->cols));
+		c->cols[c->n_cols++] = s;
+	}
+	return 1;
+}
+
 /* create_table's positional arguments after the name. */
 static void create_table_cols(const struct mig *mg, const struct wctx *w,
 			      TSNode call, struct sc_op *op)
@@ -503,6 +591,7 @@ static void create_table_cols(const struct mig *mg, const struct wctx *w,
 			op->flags |= SC_OPF_UNCERTAIN;  /* a variable */
 			continue;
 		}
+		inline_cons(mg, w, a, op);
 		pk = sc_node_last_name_is(mg->pf, a, "PrimaryKeyConstraint");
 		if (!pk && !sc_node_last_name_is(mg->pf, a, "UniqueConstraint")) {
 			if (!sc_node_last_name_is(mg->pf, a, "ForeignKeyConstraint") &&
@@ -782,6 +871,33 @@ static int call_is_unknown(const struct mig *mg, const struct wctx *w,
 	return 1;
 }
 
+/*
+ * Is `obj` (the object of a method call) an imported module that is not
+ * known to be harmless, or an attribute of one (`migration` in
+ * migration.create_foreign_keys(...), bound by `from neutron.db import
+ * migration`)?
+ */
+static int module_call_is_unknown(const struct mig *mg, const struct wctx *w,
+				  TSNode obj)
+{
+	const struct local *l;
+	const char *s;
+	size_t len, i;
+	int k;
+
+	for (k = 0; k < 16 && sc_node_is(obj, "attribute"); k++)
+		obj = ts_node_child_by_field_name(obj, "object", 6);
+	if (!sc_node_is(obj, "identifier"))
+		return 0;
+	s = sc_node_text(mg->pf, obj, &len);
+	l = scope_find(w->scope, s, len);
+	if (l && !l->is_global)
+		return 0;       /* a local value: a connection, a table */
+	if (!sc_namemap_get(&mg->imp_map, s, len, &i))
+		return 0;
+	return !module_is_known(mg->imps[i].module);
+}
+
 /* ---- walking ---------------------------------------------------------- */
 
 static void walk_block(const struct mig *mg, struct oplist *ol, TSNode block,
@@ -871,7 +987,14 @@ static void handle_call(const struct mig *mg, struct oplist *ol, TSNode call,
 			op = new_op(ol, mg, w, call, fn, name, len);
 			op->kind = SC_OP_EXECUTE;
 			op->sql = sql;
+			return;
 		}
+		/* helpers.transform_table(...), core_init_ops.upgrade(): a
+		 * function of an imported project module run for its effect */
+		if (ts_node_eq(call, w->stmt_call) &&
+		    sc_node_is(ts_node_parent(call), "expression_statement") &&
+		    module_call_is_unknown(mg, w, obj))
+			ol->unknown_calls = 1;
 		return;
 	}
 	if (sc_node_is(fn, "identifier")) {
@@ -1310,7 +1433,7 @@ static void scan_imports(struct mig *mg)
 {
 	const struct sc_pyfile *pf = mg->pf;
 	TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(pf->tree));
-	size_t alloc = 0;
+	size_t alloc = 0, a_from = 0;
 
 	for (;;) {
 		TSNode x = ts_tree_cursor_current_node(&c);
@@ -1323,10 +1446,26 @@ static void scan_imports(struct mig *mg)
 
 			sc_children_init(&it, x);
 			while (sc_children_next(&it, &n)) {
-				if (sc_node_is(n, "aliased_import"))
+				/* the name it binds: the alias, else the first
+				 * part (import a.b binds a) */
+				TSNode bound = ts_node_named_child(n, 0);
+				struct imported *im;
+
+				if (sc_node_is(n, "aliased_import")) {
+					bound = ts_node_child_by_field_name(n, "alias", 5);
 					n = ts_node_child_by_field_name(n, "name", 4);
-				if (sc_node_is(n, "dotted_name"))
-					add_import(mg, &alloc, compact_text(pf, n));
+				}
+				if (!sc_node_is(n, "dotted_name"))
+					continue;
+				add_import(mg, &alloc, compact_text(pf, n));
+				if (!sc_node_is(bound, "identifier"))
+					continue;
+				SC_ALLOC_GROW(mg->imps, mg->n_imps + 1, mg->a_imps);
+				im = &mg->imps[mg->n_imps];
+				im->name = node_slice(pf, bound);
+				im->module = node_slice(pf, n);
+				sc_namemap_put(&mg->imp_map, im->name.s,
+					       im->name.len, mg->n_imps++);
 			}
 			sc_children_release(&it);
 			descend = 0;
@@ -1353,6 +1492,21 @@ static void scan_imports(struct mig *mg)
 				if (!sc_node_is(bound, "identifier") &&
 				    !sc_node_is(bound, "dotted_name"))
 					continue;
+				/* `from app import models` imports app.models
+				 * when that is a module (SC405) */
+				if (!alembic) {
+					struct sc_migration *m = mg->m;
+					char *mt = compact_text(pf, mod);
+					char *os = compact_text(pf, orig);
+
+					SC_ALLOC_GROW(m->from_imports,
+						      m->n_from_imports + 1,
+						      a_from);
+					m->from_imports[m->n_from_imports++] =
+						sc_xasprintf("%s.%s", mt, os);
+					free(mt);
+					free(os);
+				}
 				if (alembic && sc_node_text_is(pf, orig, "op"))
 					add_slice(&mg->op_names, &mg->n_op_names,
 						  &mg->a_op_names,

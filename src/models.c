@@ -11,6 +11,12 @@
  * Whatever cannot be seen (a base from another module, a declared_attr
  * column, autoload) marks the table uncertain.
  *
+ * Table-level indexes and constraints come from `__table_args__` (a
+ * tuple of Index/UniqueConstraint/... calls, with or without a trailing
+ * dict; a dict alone), from Index/constraint arguments of Table(...), and
+ * from module-level `Index('ix', Model.col)` / `Index('ix', t.c.col)`;
+ * what cannot be read marks them uncertain (cons_uncertain).
+ *
  * Only module-level statements and class bodies are read: no recursion
  * over the tree.
  */
@@ -43,6 +49,8 @@ struct mclass {
 	size_t n_cols, a_cols;
 	struct sc_namemap attrs;        /* attribute -> index in cols */
 	long table;             /* index of the table it maps to, or -1 */
+	TSNode table_args;      /* the value of __table_args__ (null: none) */
+	int table_args_dynamic; /* a declared_attr __table_args__ */
 };
 
 /* The state of one file's extraction. */
@@ -55,6 +63,7 @@ struct mod {
 	struct sc_namemap class_map;    /* class name -> index (the last) */
 	TSNode *bases;          /* BASE = declarative_base(): the names */
 	size_t n_bases, a_bases;
+	struct sc_namemap table_vars;   /* users = Table(...) -> table index */
 };
 
 static TSNode unparen(TSNode n)
@@ -303,11 +312,269 @@ static void mapped_annotation(const struct sc_pyfile *pf, TSNode type,
 		if (!text_eq(s, len, py_types[i].py))
 			continue;
 		col->type = sc_node_strdup(pf, inner);
+		col->type_from_annotation = 1;
 		col->type_name = sc_xstrdup(py_types[i].sa);
 		col->family = sc_type_family_from_name(py_types[i].sa,
 						       strlen(py_types[i].sa));
 		return;
 	}
+}
+
+/* ---- indexes and constraints ---------------------------------------- */
+
+static const struct {
+	const char *name;
+	enum sc_cons_kind kind;
+} cons_kinds[] = {
+	{ "Index", SC_CONS_INDEX },
+	{ "UniqueConstraint", SC_CONS_UNIQUE },
+	{ "PrimaryKeyConstraint", SC_CONS_PRIMARY_KEY },
+	{ "ForeignKeyConstraint", SC_CONS_FOREIGN_KEY },
+	{ "CheckConstraint", SC_CONS_CHECK },
+};
+
+/* The kind of an Index(...)/...Constraint(...) call; -1 for other nodes. */
+static int cons_kind(const struct sc_pyfile *pf, TSNode n)
+{
+	size_t k;
+
+	if (!sc_node_is(n, "call"))
+		return -1;
+	for (k = 0; k < SC_ARRAY_SIZE(cons_kinds); k++)
+		if (sc_node_last_name_is(pf, n, cons_kinds[k].name))
+			return (int)cons_kinds[k].kind;
+	return -1;
+}
+
+/* The column name of attribute `attr` of class c (borrowed), or NULL. */
+static const char *class_column(const struct mclass *c, const char *s,
+				size_t len)
+{
+	size_t i;
+
+	if (!c || !sc_namemap_get(&c->attrs, s, len, &i))
+		return NULL;
+	return c->cols[i].col.name;
+}
+
+static long find_class(const struct mod *md, const char *s, size_t len);
+
+/*
+ * A column reference in an index or constraint: 'name', attr (a name of
+ * the class body being read), Model.attr, Model.__table__.c.name,
+ * table_var.c.name. Returns the column name (owned by the caller) or NULL,
+ * and in *table the table it belongs to when the reference says (-1 when
+ * it does not: a string, an attribute of the class itself).
+ */
+static char *column_ref(const struct mod *md, const struct mclass *self,
+			TSNode n, long *table)
+{
+	const struct sc_pyfile *pf = md->pf;
+	TSNode obj, attr, o2;
+	const char *t, *a;
+	size_t len, alen, i;
+	char *str;
+	long k;
+
+	*table = -1;
+	n = unparen(n);
+	if (sc_node_is(n, "string") || sc_node_is(n, "concatenated_string")) {
+		if (sc_eval_string(pf, n, &str))
+			return str;
+		return NULL;
+	}
+	if (sc_node_is(n, "identifier")) {
+		t = sc_node_text(pf, n, &len);
+		a = class_column(self, t, len);
+		return a ? sc_xstrdup(a) : NULL;
+	}
+	if (!sc_node_is(n, "attribute"))
+		return NULL;
+	obj = ts_node_child_by_field_name(n, "object", 6);
+	attr = ts_node_child_by_field_name(n, "attribute", 9);
+	a = sc_node_text(pf, attr, &alen);
+	if (sc_node_is(obj, "identifier")) {
+		/* Model.attr */
+		t = sc_node_text(pf, obj, &len);
+		k = find_class(md, t, len);
+		if (k < 0 || md->classes[k].table < 0)
+			return NULL;
+		*table = md->classes[k].table;
+		t = class_column(&md->classes[k], a, alen);
+		return t ? sc_xstrdup(t) : NULL;
+	}
+	/* X.c.name, X.__table__.c.name */
+	if (!sc_node_is(obj, "attribute") ||
+	    !sc_node_text_is(pf, ts_node_child_by_field_name(obj, "attribute", 9),
+			     "c"))
+		return NULL;
+	o2 = ts_node_child_by_field_name(obj, "object", 6);
+	if (sc_node_is(o2, "attribute") &&
+	    sc_node_text_is(pf, ts_node_child_by_field_name(o2, "attribute", 9),
+			    "__table__"))
+		o2 = ts_node_child_by_field_name(o2, "object", 6);
+	if (!sc_node_is(o2, "identifier"))
+		return NULL;
+	t = sc_node_text(pf, o2, &len);
+	k = find_class(md, t, len);
+	if (k >= 0 && md->classes[k].table >= 0) {
+		*table = md->classes[k].table;
+	} else if (sc_namemap_get(&md->table_vars, t, len, &i)) {
+		*table = (long)i;
+	} else {
+		return NULL;
+	}
+	return sc_xstrndup(a, alen);
+}
+
+/*
+ * Read an Index/...Constraint call into *out (zeroed here). *table is
+ * set to the table its column references name (-1: none says; -2: they
+ * disagree).
+ */
+static void read_constraint(const struct mod *md, const struct mclass *self,
+			    TSNode call, int kind, struct sc_constraint *out,
+			    long *table)
+{
+	const struct sc_pyfile *pf = md->pf;
+	unsigned i, first = 0, n = sc_call_n_positional(call);
+	TSNode name, list, x;
+	int b;
+
+	memset(out, 0, sizeof(*out));
+	*table = -1;
+	out->kind = (enum sc_cons_kind)kind;
+	out->loc = sc_node_loc(call);
+	out->unique = kind == SC_CONS_UNIQUE || kind == SC_CONS_PRIMARY_KEY ||
+		      (sc_eval_bool(pf, sc_call_keyword(pf, call, "unique"),
+				    &b) && b);
+	name = sc_call_keyword(pf, call, "name");
+	if (kind == SC_CONS_INDEX) {
+		name = sc_call_positional(call, 0);
+		first = 1;
+	}
+	if (!ts_node_is_null(name) && !sc_is_none(pf, name)) {
+		TSNode nn = unparen(name);
+		if (sc_node_is(nn, "call") && sc_call_n_positional(nn) == 1 &&
+		    (sc_node_last_name_is(pf, nn, "f") ||
+		     sc_node_last_name_is(pf, nn, "conv")))
+			nn = sc_call_positional(nn, 0);
+		if (!sc_eval_string(pf, nn, &out->name)) {
+			out->name = NULL;
+			out->name_unresolved = 1;
+		}
+	}
+	if (kind == SC_CONS_CHECK)
+		return;
+	if (sc_call_has_splat(call))
+		out->cols_unresolved = 1;
+	list = call;
+	if (kind == SC_CONS_FOREIGN_KEY) {
+		/* ForeignKeyConstraint(['a'], ['t.id']) */
+		list = unparen(sc_call_positional(call, 0));
+		if (!sc_node_is(list, "list") && !sc_node_is(list, "tuple")) {
+			out->cols_unresolved = 1;
+			return;
+		}
+		first = 0;
+		n = (unsigned)ts_node_named_child_count(list);
+	}
+	for (i = first; i < n; i++) {
+		long tb;
+		char *col;
+
+		x = kind == SC_CONS_FOREIGN_KEY ? ts_node_named_child(list, i)
+						: sc_call_positional(call, i);
+		if (sc_node_is(x, "comment"))
+			continue;
+		col = column_ref(md, self, x, &tb);
+		if (tb >= 0 && *table != -2)
+			*table = *table == -1 || *table == tb ? tb : -2;
+		out->cols = sc_xrealloc(out->cols,
+					(out->n_cols + 1) * sizeof(*out->cols));
+		out->cols[out->n_cols++] = col;
+	}
+}
+
+static void table_add_cons(struct sc_model_table *t, struct sc_constraint *c)
+{
+	size_t i, j;
+
+	t->cons = sc_xrealloc(t->cons, (t->n_cons + 1) * sizeof(*t->cons));
+	t->cons[t->n_cons++] = *c;
+	if ((c->kind == SC_CONS_INDEX || c->kind == SC_CONS_UNIQUE) &&
+	    (c->cols_unresolved || !c->n_cols))
+		t->cons_uncertain = 1;
+	for (i = 0; i < c->n_cols; i++) {
+		if (!c->cols[i]) {
+			if (c->kind == SC_CONS_INDEX || c->kind == SC_CONS_UNIQUE)
+				t->cons_uncertain = 1;
+			continue;
+		}
+		if (c->kind != SC_CONS_PRIMARY_KEY)
+			continue;
+		/* PrimaryKeyConstraint('a', 'b'): a and b are the key */
+		for (j = 0; j < t->n_cols; j++)
+			if (t->cols[j].name && !strcmp(t->cols[j].name, c->cols[i]))
+				t->cols[j].primary_key = 1;
+	}
+}
+
+/* __table_args__ = (Index(...), UniqueConstraint(...), {...}) or {...}. */
+static void table_args(struct mod *md, const struct mclass *c,
+		       struct sc_model_table *t)
+{
+	const struct sc_pyfile *pf = md->pf;
+	TSNode v = unparen(c->table_args), x;
+	struct sc_children it;
+
+	if (c->table_args_dynamic) {
+		t->cons_uncertain = 1;
+		return;
+	}
+	if (ts_node_is_null(v) || sc_node_is(v, "dictionary") ||
+	    sc_is_none(pf, v))
+		return;
+	if (!sc_node_is(v, "tuple") && !sc_node_is(v, "list")) {
+		t->cons_uncertain = 1;  /* a variable, a helper's result */
+		return;
+	}
+	sc_children_init(&it, v);
+	while (sc_children_next(&it, &x)) {
+		struct sc_constraint k;
+		long tb;
+		int kind;
+
+		x = unparen(x);
+		if (sc_node_is(x, "dictionary"))
+			continue;
+		kind = cons_kind(pf, x);
+		if (kind < 0) {
+			t->cons_uncertain = 1;
+			continue;
+		}
+		read_constraint(md, c, x, kind, &k, &tb);
+		table_add_cons(t, &k);
+	}
+	sc_children_release(&it);
+}
+
+/* Index('ix', Model.col) / Index('ix', users.c.col) at module level. */
+static void module_index(struct mod *md, TSNode call)
+{
+	struct sc_constraint k;
+	long tb;
+	size_t i;
+
+	read_constraint(md, NULL, call, SC_CONS_INDEX, &k, &tb);
+	if (tb >= 0 && (size_t)tb < md->out->n_tables) {
+		table_add_cons(&md->out->tables[tb], &k);
+		return;
+	}
+	/* an index we cannot place: any table's indexes may be incomplete */
+	for (i = 0; i < md->out->n_tables; i++)
+		md->out->tables[i].cons_uncertain = 1;
+	sc_constraint_release(&k);
 }
 
 /* ---- Core tables ----------------------------------------------------- */
@@ -361,6 +628,14 @@ static void core_table(struct mod *md, TSNode call, const char *class_name,
 			SC_ALLOC_GROW(t->cols, t->n_cols + 1, alloc);
 			t->cols[t->n_cols++] = col;
 			continue;
+		}
+		if (cons_kind(pf, a) >= 0) {
+			struct sc_constraint cons;
+			long tb;
+
+			read_constraint(md, NULL, a, cons_kind(pf, a), &cons,
+					&tb);
+			table_add_cons(t, &cons);
 		}
 		pk = sc_node_last_name_is(pf, a, "PrimaryKeyConstraint");
 		if (!pk && !sc_node_last_name_is(pf, a, "UniqueConstraint"))
@@ -492,6 +767,11 @@ static void class_body(struct mod *md, struct mclass *c, TSNode body,
 
 			if (!has_decorator(pf, stmt, "declared_attr"))
 				continue;
+			if (sc_node_text_is(pf, dn, "__table_args__")) {
+				c->table_args_dynamic = 1;
+				memset(&c->table_args, 0, sizeof(c->table_args));
+				continue;
+			}
 			if (sc_node_text_is(pf, dn, "__tablename__")) {
 				c->tablename_state = 2;
 				free(c->tablename);
@@ -524,6 +804,11 @@ static void class_body(struct mod *md, struct mclass *c, TSNode body,
 				c->tablename_state = 2;
 			}
 			*tablename_at = a;
+			continue;
+		}
+		if (text_eq(name, len, "__table_args__")) {
+			c->table_args = right;
+			c->table_args_dynamic = ts_node_is_null(right);
 			continue;
 		}
 		if (text_eq(name, len, "__abstract__")) {
@@ -642,6 +927,11 @@ static void add_class(struct mod *md, TSNode def, TSNode stmt)
 					      b->cols[i].attr, 1);
 			c->uncertain |= b->uncertain;
 			c->declarative |= b->declarative || b->root;
+			if (ts_node_is_null(c->table_args) &&
+			    !c->table_args_dynamic) {
+				c->table_args = b->table_args;
+				c->table_args_dynamic = b->table_args_dynamic;
+			}
 			if (b->tablename_state && !inherited_state) {
 				inherited_state = (size_t)b->tablename_state;
 				inherited_name = b->tablename;
@@ -689,6 +979,9 @@ static void add_class(struct mod *md, TSNode def, TSNode stmt)
 		t->uncertain = c->uncertain || c->tablename_state == 2;
 		for (i = 0; i < c->n_cols; i++)
 			table_add_col(t, &c->cols[i].col, &alloc);
+		/* a base of another module may bring __table_args__ too */
+		t->cons_uncertain = c->uncertain;
+		table_args(md, c, t);
 		return;
 	}
 	if (parent >= 0) {
@@ -735,7 +1028,7 @@ int sc_models_extract(struct sc_modelfile **out, const struct sc_pyfile *pf)
 		goto out;
 	sc_children_init(&it, ts_tree_root_node(pf->tree));
 	while (sc_children_next(&it, &stmt)) {
-		TSNode def = stmt, e = ts_node_named_child(stmt, 0);
+		TSNode def = stmt, e = ts_node_named_child(stmt, 0), var;
 
 		if (sc_node_is(stmt, "decorated_definition"))
 			def = ts_node_child_by_field_name(stmt, "definition", 10);
@@ -746,6 +1039,9 @@ int sc_models_extract(struct sc_modelfile **out, const struct sc_pyfile *pf)
 		if (!sc_node_is(stmt, "expression_statement"))
 			continue;
 		/* users = Table('users', metadata, ...), or a bare Table(...) */
+		var = ts_node_child_by_field_name(e, "left", 4);
+		if (!sc_node_is(e, "assignment") || !sc_node_is(var, "identifier"))
+			memset(&var, 0, sizeof(var));
 		while (sc_node_is(e, "assignment")) {
 			TSNode left = ts_node_child_by_field_name(e, "left", 4);
 			TSNode right = unparen(ts_node_child_by_field_name(e,
@@ -762,8 +1058,17 @@ int sc_models_extract(struct sc_modelfile **out, const struct sc_pyfile *pf)
 			e = ts_node_child_by_field_name(e, "right", 5);
 		}
 		e = unparen(e);
-		if (is_table_call(pf, e))
+		if (is_table_call(pf, e)) {
+			if (!ts_node_is_null(var)) {
+				size_t vlen;
+				const char *vs = sc_node_text(pf, var, &vlen);
+				sc_namemap_put(&md.table_vars, vs, vlen,
+					       md.out->n_tables);
+			}
 			core_table(&md, e, NULL, 0);
+		} else if (cons_kind(pf, e) == SC_CONS_INDEX) {
+			module_index(&md, e);
+		}
 	}
 	sc_children_release(&it);
 out:
@@ -779,6 +1084,7 @@ out:
 	free(md.classes);
 	free(md.bases);
 	sc_namemap_release(&md.class_map);
+	sc_namemap_release(&md.table_vars);
 	*out = md.out;
 	return 0;
 }

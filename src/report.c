@@ -301,8 +301,29 @@ static unsigned digits(unsigned v)
 	return n;
 }
 
+/* Text from the repository (paths, names in messages) for a terminal:
+ * control characters are escaped so a file name cannot move the cursor,
+ * recolour or rewrite what the user sees. Owned by the caller. */
+static char *term_safe(const char *s)
+{
+	struct sc_buf b = SC_BUF_INIT;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n')
+			sc_buf_adds(&b, "\\n");
+		else if (c == '\t')
+			sc_buf_adds(&b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			sc_buf_addf(&b, "\\x%02x", c);
+		else
+			sc_buf_addch(&b, (char)c);
+	}
+	return sc_buf_detach(&b);
+}
+
 static void text_diag(struct sc_buf *b, const struct sc_diag *d, int color)
 {
+	char *path = term_safe(d->path), *message = term_safe(d->message);
 	const char *sev_color = d->severity == SC_SEV_ERROR ? ANSI_RED : ANSI_YELLOW;
 	const char *reset = color ? ANSI_RESET : "";
 	size_t w = digits(d->line), before, width;
@@ -310,9 +331,11 @@ static void text_diag(struct sc_buf *b, const struct sc_diag *d, int color)
 
 	if (d->path[0])
 		sc_buf_addf(b, "%s%s:%u:%u:%s ", color ? ANSI_BOLD : "",
-			    d->path, d->line, d->col, reset);
+			    path, d->line, d->col, reset);
 	sc_buf_addf(b, "%s%s%s[%s] %s: %s\n", color ? sev_color : "",
-		    sev_word(d), reset, code_of(d), name_of(d), d->message);
+		    sev_word(d), reset, code_of(d), name_of(d), message);
+	free(path);
+	free(message);
 
 	if (d->source_line) {
 		struct sc_buf line = SC_BUF_INIT;
@@ -346,7 +369,11 @@ static void text_diag(struct sc_buf *b, const struct sc_diag *d, int color)
 		sc_buf_adds(b, "= help: ");
 		/* continuation lines line up under the text */
 		for (p = d->help; *p && !(*p == '\n' && !p[1]); p++) {
-			sc_buf_addch(b, *p);
+			unsigned char c = (unsigned char)*p;
+			if ((c < 0x20 && c != '\n') || c == 0x7f)
+				sc_buf_addf(b, "\\x%02x", c);
+			else
+				sc_buf_addch(b, *p);
 			if (*p == '\n')
 				add_spaces(b, w + 1 + strlen("= help: "));
 		}

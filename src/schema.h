@@ -25,6 +25,22 @@ struct sc_scolumn {
 	int unique;
 };
 
+/*
+ * An index or constraint of a replayed table: op.create_index, the
+ * create_*_constraint ops, inline sa.Index/sa.*Constraint of create_table,
+ * Column(index=True) (named ix_<table>_<column>, SQLAlchemy's default) and
+ * Column(unique=True) (an unnamed UNIQUE), and CREATE INDEX / ADD
+ * CONSTRAINT in op.execute() SQL.
+ */
+struct sc_sindex {
+	enum sc_cons_kind kind;      /* SC_CONS_INDEX, SC_CONS_UNIQUE, ... */
+	int unique;                  /* a unique index, a UNIQUE or PRIMARY KEY */
+	char *name;                  /* NULL when unnamed (the database names it) */
+	char **cols;                 /* NULL entries: expressions */
+	size_t n_cols;
+	const struct sc_unit *created_by; /* borrowed */
+};
+
 struct sc_stable {
 	char *name;
 	struct sc_scolumn *cols;
@@ -32,6 +48,11 @@ struct sc_stable {
 	int uncertain;               /* its columns may be incomplete or wrong */
 	int conditional;             /* created by a possibly-applied op */
 	const struct sc_unit *created_by; /* borrowed; NULL when implied */
+	struct sc_sindex *indexes;   /* its indexes and constraints */
+	size_t n_indexes;
+	int indexes_uncertain;       /* they may be incomplete or wrong (a drop
+				      * by a name not known, an index on
+				      * columns that do not resolve) */
 };
 
 struct sc_schema {
@@ -41,6 +62,10 @@ struct sc_schema {
 	int implied_tables;          /* ops touched tables no migration created:
 				      * the history starts from a schema made
 				      * elsewhere (create_all, another project) */
+	int indexes_uncertain;       /* an index or constraint op whose table is
+				      * not known: any table's indexes may be wrong */
+	int columns_uncertain;       /* an alter_column/drop_column whose table is
+				      * not known: any column may differ */
 };
 
 /*
@@ -60,5 +85,19 @@ void sc_schema_apply(struct sc_schema *s, const struct sc_op *op,
 /* Lookups (borrowed results, NULL when absent). Names compare exactly. */
 struct sc_stable *sc_schema_table(const struct sc_schema *s, const char *name);
 struct sc_scolumn *sc_schema_column(const struct sc_stable *t, const char *name);
+
+/*
+ * What indexes table `t` has on exactly the one column `col` (any name):
+ * SC_IDX_INDEX when an index (unique or not) covers exactly it,
+ * SC_IDX_UNIQUE when a unique index or UNIQUE constraint does (a
+ * PRIMARY KEY does not count). Or-ed flags; 0 for none.
+ */
+#define SC_IDX_INDEX 1
+#define SC_IDX_UNIQUE 2
+int sc_stable_indexed(const struct sc_stable *t, const char *col);
+
+/* The family of a type written as text: "sa.String(50)", "postgresql.ENUM(...)",
+ * "varchar" (SQL); SC_TYPE_UNKNOWN for NULL, SC_TYPE_OTHER when not known. */
+enum sc_type_family sc_type_family_of_text(const char *type);
 
 #endif

@@ -187,8 +187,19 @@ static void skip_group(struct parser *ps)
 
 static const char *const constraint_words[] = {
 	"constraint", "primary", "unique", "foreign", "check", "exclude",
-	"key", "index", "like", NULL,
+	"like", NULL,
 };
+
+static int is_name(const struct parser *ps, size_t i);
+
+/* MySQL's KEY/INDEX [name] (col, ...) at token i, not a column named "key". */
+static int is_index_clause(const struct parser *ps, size_t i)
+{
+	return (is_kw(ps, i, "key") || is_kw(ps, i, "index")) &&
+	       (is_punct(ps, i + 1, '(') ||
+		(i + 1 < ps->n && ps->t[i + 1].kind != T_PUNCT &&
+		 is_punct(ps, i + 2, '(') && is_name(ps, i + 3)));
+}
 
 /* A column definition: name type [constraints] up to ',' or ')'. */
 static int column_def(struct parser *ps, struct sc_column *c)
@@ -200,6 +211,8 @@ static int column_def(struct parser *ps, struct sc_column *c)
 	for (k = 0; constraint_words[k]; k++)
 		if (is_kw(ps, ps->i, constraint_words[k]))
 			return 0;
+	if (is_index_clause(ps, ps->i))
+		return 0;
 	c->name = ident(ps);
 	if (!c->name)
 		return 0;
@@ -229,6 +242,105 @@ static int column_def(struct parser *ps, struct sc_column *c)
 	return 1;
 }
 
+/* Is token i a name (not a number or a string)? */
+static int is_name(const struct parser *ps, size_t i)
+{
+	return i < ps->n && (ps->t[i].kind == T_QUOTED ||
+			     (ps->t[i].kind == T_WORD &&
+			      !isdigit((unsigned char)ps->t[i].s[0])));
+}
+
+/*
+ * A parenthesised column list: (a, b DESC, lower(c)) -> "a", "b", NULL.
+ * Returns 0 (and reads nothing) when there is no '(' here.
+ */
+static int column_list(struct parser *ps, char ***cols, size_t *n)
+{
+	if (!is_punct(ps, ps->i, '('))
+		return 0;
+	ps->i++;
+	while (ps->i < ps->n && !is_punct(ps, ps->i, ')')) {
+		char *name = NULL;
+		size_t start = ps->i;
+		int plain = ps->t[ps->i].kind == T_WORD ||
+			    ps->t[ps->i].kind == T_QUOTED;
+
+		if (plain) {
+			name = ident(ps);
+			/* ASC, DESC, NULLS FIRST, COLLATE x, an opclass */
+			while (ps->i < ps->n && ps->t[ps->i].kind == T_WORD)
+				ps->i++;
+			if (!is_punct(ps, ps->i, ',') && !is_punct(ps, ps->i, ')'))
+				plain = 0;
+		}
+		if (!plain) {
+			free(name);
+			name = NULL;
+			ps->i = start;
+		}
+		while (ps->i < ps->n && !is_punct(ps, ps->i, ',') &&
+		       !is_punct(ps, ps->i, ')')) {
+			if (is_punct(ps, ps->i, '('))
+				skip_group(ps);
+			else
+				ps->i++;
+		}
+		*cols = sc_xrealloc(*cols, (*n + 1) * sizeof(**cols));
+		(*cols)[(*n)++] = name;
+		if (is_punct(ps, ps->i, ','))
+			ps->i++;
+	}
+	if (ps->i < ps->n)
+		ps->i++;
+	return 1;
+}
+
+/*
+ * A table constraint: [CONSTRAINT name] UNIQUE (..) | PRIMARY KEY (..) |
+ * FOREIGN KEY (..) ... | CHECK (..), and MySQL's [UNIQUE] KEY/INDEX
+ * [name] (..) inside CREATE TABLE (`in_create`). Fills *c; returns 0
+ * when this is not one.
+ */
+static int table_constraint(struct parser *ps, struct sc_constraint *c,
+			    int in_create)
+{
+	memset(c, 0, sizeof(*c));
+	if (accept(ps, "constraint")) {
+		c->name = ident(ps);
+		if (!c->name)
+			c->name_unresolved = 1;
+	}
+	if (accept_seq(ps, "primary", "key", NULL)) {
+		c->kind = SC_CONS_PRIMARY_KEY;
+		c->unique = 1;
+	} else if (accept_seq(ps, "foreign", "key", NULL)) {
+		c->kind = SC_CONS_FOREIGN_KEY;
+	} else if (accept(ps, "check")) {
+		c->kind = SC_CONS_CHECK;
+		return 1;
+	} else if (accept(ps, "unique")) {
+		c->kind = SC_CONS_UNIQUE;
+		c->unique = 1;
+		if ((accept(ps, "key") || accept(ps, "index")) && in_create &&
+		    !c->name && !is_punct(ps, ps->i, '('))
+			c->name = ident(ps);
+	} else if (in_create && !c->name && is_index_clause(ps, ps->i)) {
+		/* KEY ix (a), not a column named "key" */
+		ps->i++;
+		c->kind = SC_CONS_INDEX;
+		if (!is_punct(ps, ps->i, '('))
+			c->name = ident(ps);
+	} else if (c->name || c->name_unresolved) {
+		c->kind = SC_CONS_OTHER;    /* EXCLUDE ... */
+		return 1;
+	} else {
+		return 0;
+	}
+	if (!column_list(ps, &c->cols, &c->n_cols))
+		c->cols_unresolved = 1;
+	return 1;
+}
+
 static void create_table(struct parser *ps, struct sc_op *op)
 {
 	if (!is_punct(ps, ps->i, '('))
@@ -236,7 +348,22 @@ static void create_table(struct parser *ps, struct sc_op *op)
 	ps->i++;
 	while (ps->i < ps->n && !is_punct(ps, ps->i, ')')) {
 		struct sc_column c;
-		if (column_def(ps, &c)) {
+		struct sc_constraint k;
+		size_t save = ps->i;
+
+		if (table_constraint(ps, &k, 1)) {
+			op->cons = sc_xrealloc(op->cons,
+					       (op->n_cons + 1) * sizeof(k));
+			op->cons[op->n_cons++] = k;
+			/* the rest of the clause (REFERENCES ...) */
+			while (ps->i < ps->n && !is_punct(ps, ps->i, ',') &&
+			       !is_punct(ps, ps->i, ')')) {
+				if (is_punct(ps, ps->i, '('))
+					skip_group(ps);
+				else
+					ps->i++;
+			}
+		} else if ((ps->i = save, column_def(ps, &c))) {
 			op->cols = sc_xrealloc(op->cols,
 					       (op->n_cols + 1) * sizeof(c));
 			op->cols[op->n_cols++] = c;
@@ -297,6 +424,9 @@ static int statement(struct parser *ps, unsigned flags, const struct sc_loc *loc
 			op->name = name;
 			op->table = ident(ps);
 			op->unique = unique;
+			if (accept(ps, "using"))
+				ps->i++;
+			column_list(ps, &op->index_cols, &op->n_index_cols);
 			return op->table != NULL;
 		}
 		/* views, functions, types, sequences, extensions: not tables */
@@ -373,9 +503,19 @@ static int statement(struct parser *ps, unsigned flags, const struct sc_loc *loc
 			     is_kw(ps, ps->i, "unique") ||
 			     is_kw(ps, ps->i, "foreign") ||
 			     is_kw(ps, ps->i, "check"))) {
+				struct sc_constraint k;
+
 				op = new_op(ops, n, SC_OP_CREATE_CONSTRAINT,
 					    "create_constraint", flags, loc);
 				op->table = table;
+				/* its kind, name and columns in op->cons[0] */
+				if (table_constraint(ps, &k, 0)) {
+					op->cons = sc_xmalloc(sizeof(k));
+					op->cons[0] = k;
+					op->n_cons = 1;
+					if (k.name)
+						op->name = sc_xstrdup(k.name);
+				}
 				return 1;
 			}
 			accept_seq(ps, "if", "not", "exists");

@@ -191,43 +191,71 @@ int sc_ends_with(const char *s, const char *x)
 	return n >= m && memcmp(s + n - m, x, m) == 0;
 }
 
+/*
+ * Glob matching without backtracking: the set of path positions the
+ * pattern prefix can reach is carried across the pattern, token by token,
+ * so the cost is O(pattern length x path length) whatever the pattern
+ * (a configuration is untrusted input: "**" x 16 must not explode).
+ */
 int sc_glob_match(const char *p, const char *s)
 {
-	/* Iterative matcher with one level of backtracking per star kind. */
-	while (*p) {
+	size_t n = strlen(s), i;
+	unsigned char *cur = sc_xcalloc(n + 1, 1), *next = sc_xcalloc(n + 1, 1);
+	int any = 1, match;
+
+	cur[0] = 1;
+	while (*p && any) {
+		memset(next, 0, n + 1);
 		if (p[0] == '*' && p[1] == '*') {
+			int seen = 0;
 			p += 2;
-			if (*p == '/')
+			while (*p == '*')
 				p++;
-			if (!*p)
-				return 1;
-			for (;;) {
-				if (sc_glob_match(p, s))
-					return 1;
-				s = strchr(s, '/');
-				if (!s)
-					return 0;
-				s++;
+			if (*p == '/') {
+				/* "**" + "/": zero or more whole segments */
+				p++;
+				for (i = 0; i <= n; i++) {
+					if (seen && i && s[i - 1] == '/')
+						next[i] = 1;
+					if (cur[i]) {
+						next[i] = 1;
+						seen = 1;
+					}
+				}
+			} else {
+				/* "**" elsewhere: anything, across '/' */
+				for (i = 0; i <= n; i++) {
+					seen |= cur[i];
+					next[i] = (unsigned char)seen;
+				}
 			}
-		}
-		if (*p == '*') {
+		} else if (*p == '*') {
+			/* "*": anything within one segment */
+			int seen = 0;
 			p++;
-			for (;;) {
-				if (sc_glob_match(p, s))
-					return 1;
-				if (!*s || *s == '/')
-					return 0;
-				s++;
+			for (i = 0; i <= n; i++) {
+				if (i && s[i - 1] == '/')
+					seen = 0;
+				seen |= cur[i];
+				next[i] = (unsigned char)seen;
 			}
+		} else {
+			char c = *p++;
+			for (i = 0; i < n; i++)
+				if (cur[i] && (c == '?' ? s[i] != '/' : s[i] == c))
+					next[i + 1] = 1;
 		}
-		if (!*s)
-			return 0;
-		if (*p != '?' && *p != *s)
-			return 0;
-		if (*p == '?' && *s == '/')
-			return 0;
-		p++;
-		s++;
+		{
+			unsigned char *t = cur;
+			cur = next;
+			next = t;
+		}
+		any = 0;
+		for (i = 0; i <= n && !any; i++)
+			any = cur[i];
 	}
-	return *s == '\0';
+	match = !*p && cur[n];
+	free(cur);
+	free(next);
+	return match;
 }

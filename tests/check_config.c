@@ -218,6 +218,37 @@ START_TEST(test_paths)
 	ck_assert_int_eq(sc_globs_match(globs, 3, "app/sub/models.py"), 0);
 	ck_assert_int_eq(sc_globs_match(globs, 3, "docs/conf.py"), 1);
 	ck_assert_int_eq(sc_globs_match(globs, 3, "docsx/conf.py"), 0);
+	/* glob semantics, and no exponential backtracking */
+	ck_assert_int_eq(sc_glob_match("**/versions/*.py", "a/b/versions/x.py"), 1);
+	ck_assert_int_eq(sc_glob_match("**/versions/*.py", "versions/x.py"), 1);
+	ck_assert_int_eq(sc_glob_match("**/versions/*.py", "versions/sub/x.py"), 0);
+	ck_assert_int_eq(sc_glob_match("a/**/b", "a/b"), 1);
+	ck_assert_int_eq(sc_glob_match("a/**/b", "a/x/y/b"), 1);
+	ck_assert_int_eq(sc_glob_match("a/**", "a/x/y"), 1);
+	ck_assert_int_eq(sc_glob_match("te?t_*.py", "test_a.py"), 1);
+	ck_assert_int_eq(sc_glob_match("te?t_*.py", "te/t_a.py"), 0);
+	ck_assert_int_eq(sc_glob_match("*", "a/b"), 0);
+	{
+		struct sc_buf pat = SC_BUF_INIT, path = SC_BUF_INIT;
+		int k;
+		for (k = 0; k < 16; k++)
+			sc_buf_adds(&pat, "**/");
+		sc_buf_adds(&pat, "x");
+		for (k = 0; k < 40; k++)
+			sc_buf_adds(&path, "d/");
+		sc_buf_adds(&path, "y");
+		ck_assert_int_eq(sc_glob_match(pat.buf, path.buf), 0);
+		sc_buf_reset(&pat);
+		for (k = 0; k < 12; k++)
+			sc_buf_adds(&pat, "*a");
+		sc_buf_adds(&pat, "b");
+		sc_buf_reset(&path);
+		for (k = 0; k < 200; k++)
+			sc_buf_addch(&path, 'a');
+		ck_assert_int_eq(sc_glob_match(pat.buf, path.buf), 0);
+		sc_buf_release(&pat);
+		sc_buf_release(&path);
+	}
 	ck_assert_int_eq(sc_is_test_path("tests/test_models.py"), 1);
 	ck_assert_int_eq(sc_is_test_path("app/conftest.py"), 1);
 	ck_assert_int_eq(sc_is_test_path("app/models_test.py"), 1);

@@ -935,6 +935,181 @@ START_TEST(test_typechange_and_intent_to_add)
 }
 END_TEST
 
+/* ---- releases (sc_repo_find_release) ---- */
+
+/* Commit everything with committer (and author) time `t` (seconds). */
+static void commit_at(const char *dir, const char *msg, long t)
+{
+	ck_assert_int_eq(tu_sh(dir, "git add -A && GIT_COMMITTER_DATE='%ld "
+			       "+0000' GIT_AUTHOR_DATE='%ld +0000' git commit "
+			       "-q --allow-empty -m '%s'", t, t, msg), 0);
+}
+
+/*
+ * Find the release from `from` (a revision, resolved with git) with glob
+ * `glob`; assert its name is `want` (NULL: none), its snapshot is of the
+ * commit the tag peels to, and (when want_file) that it holds want_file
+ * with contents want_text.
+ */
+static void assert_release(struct sc_repo *repo, const char *dir,
+			   const char *from, const char *glob,
+			   const char *want, const char *want_file,
+			   const char *want_text)
+{
+	char *from_id, *tag_id, *cmd, *name = NULL;
+	struct sc_snapshot *snap = NULL;
+	int rc;
+
+	cmd = sc_xasprintf("git rev-parse '%s^{commit}'", from);
+	from_id = sh_out(dir, cmd);
+	free(cmd);
+	rc = sc_repo_find_release(repo, from_id, glob, &name, &snap);
+	ck_assert_msg(rc == 0, "find_release: %s", sc_error_last());
+	if (!want) {
+		ck_assert_msg(name == NULL, "from %s: want no release, got %s",
+			      from, name);
+		ck_assert_ptr_null(snap);
+		free(from_id);
+		return;
+	}
+	ck_assert_msg(name != NULL, "from %s: want %s, got none", from, want);
+	ck_assert_str_eq(name, want);
+	ck_assert_ptr_nonnull(snap);
+	cmd = sc_xasprintf("git rev-parse 'refs/tags/%s^{commit}'", want);
+	tag_id = sh_out(dir, cmd);
+	free(cmd);
+	ck_assert_str_eq(snap->commit, tag_id);
+	ck_assert_int_eq(snap->worktree, 0);
+	assert_sorted(snap);
+	if (want_file)
+		assert_reads(repo, snap, want_file, want_text);
+	sc_snapshot_free(snap);
+	free(name);
+	free(tag_id);
+	free(from_id);
+}
+
+START_TEST(test_release_none)
+{
+	char *d = tu_mkdtemp(), *head;
+	struct sc_repo *repo;
+	struct sc_snapshot *snap = NULL;
+	char *name = NULL;
+
+	tu_git_init(d);
+	tu_write(d, "m.py", "one\n");
+	commit_at(d, "one", 1000000000);
+	/* tags that are no release: another glob, a tag of a tree, a blob */
+	ck_assert_int_eq(tu_sh(d, "git tag release-1 && "
+				  "git tag vtree HEAD^{tree} && "
+				  "git tag -a -m blob vblob HEAD:m.py"), 0);
+	repo = open_ok(d);
+	assert_release(repo, d, "HEAD", "v*", NULL, NULL, NULL);
+	assert_release(repo, d, "HEAD", NULL, NULL, NULL, NULL);
+	head = sh_out(d, "git rev-parse HEAD");
+	ck_assert_int_eq(sc_repo_find_release(repo, "not-an-id", "v*", &name,
+					      &snap), -1);
+	ck_assert_ptr_null(name);
+	ck_assert_ptr_null(snap);
+	sc_repo_free(repo);
+	/* a plain folder has no releases */
+	ck_assert_int_eq(sc_repo_open(&repo, "/tmp", 1), 0);
+	ck_assert_int_eq(sc_repo_find_release(repo, head, "v*", &name, &snap),
+			 0);
+	ck_assert_ptr_null(name);
+	ck_assert_ptr_null(snap);
+	sc_repo_free(repo);
+	free(head);
+	tu_rmtree(d);
+}
+END_TEST
+
+/*
+ * main: c1 (v1.0, lightweight) - c2 (v1.1, annotated) - c3 (HEAD);
+ * feature from c2: f1 (v9.0, newer than everything, not reachable from
+ * main).
+ */
+START_TEST(test_release_lightweight_annotated_branches)
+{
+	char *d = tu_mkdtemp();
+	struct sc_repo *repo;
+
+	tu_git_init(d);
+	tu_write(d, "m.py", "one\n");
+	commit_at(d, "c1", 1000000000);
+	ck_assert_int_eq(tu_sh(d, "git tag v1.0"), 0);
+	tu_write(d, "m.py", "two\n");
+	commit_at(d, "c2", 1000000100);
+	ck_assert_int_eq(tu_sh(d, "GIT_COMMITTER_DATE='1000000500 +0000' "
+				  "git tag -a -m 'release 1.1' v1.1"), 0);
+	ck_assert_int_eq(tu_sh(d, "git branch feature"), 0);
+	tu_write(d, "m.py", "three\n");
+	commit_at(d, "c3", 1000000200);
+	ck_assert_int_eq(tu_sh(d, "git checkout -q feature"), 0);
+	tu_write(d, "m.py", "feature\n");
+	commit_at(d, "f1", 1000000900);
+	ck_assert_int_eq(tu_sh(d, "git tag -a -m nine v9.0 && "
+				  "git checkout -q main"), 0);
+	repo = open_ok(d);
+	/* annotated, peeled to its commit; the tag on feature is ignored */
+	assert_release(repo, d, "main", "v*", "v1.1", "m.py", "two\n");
+	/* the tagged commit itself counts as reachable */
+	assert_release(repo, d, "v1.1", "v*", "v1.1", "m.py", "two\n");
+	/* lightweight */
+	assert_release(repo, d, "v1.0", "v*", "v1.0", "m.py", "one\n");
+	/* from feature, its own tag is the newest */
+	assert_release(repo, d, "feature", "v*", "v9.0", "m.py", "feature\n");
+	/* glob filtering */
+	assert_release(repo, d, "main", "v1.0", "v1.0", "m.py", "one\n");
+	assert_release(repo, d, "main", "v1.[0-9]", "v1.1", NULL, NULL);
+	assert_release(repo, d, "main", "release-*", NULL, NULL, NULL);
+	sc_repo_free(repo);
+	tu_rmtree(d);
+}
+END_TEST
+
+/*
+ * Newest by committer time of the tagged commit, not by name or by when
+ * the tag was made; on equal times a descendant wins, then the later
+ * version name.
+ */
+START_TEST(test_release_newest_of_several)
+{
+	char *d = tu_mkdtemp();
+	struct sc_repo *repo;
+
+	tu_git_init(d);
+	tu_write(d, "m.py", "a\n");
+	commit_at(d, "a", 1000000000);
+	ck_assert_int_eq(tu_sh(d, "git tag v2.0"), 0);  /* old, big name */
+	tu_write(d, "m.py", "b\n");
+	commit_at(d, "b", 1000000100);
+	ck_assert_int_eq(tu_sh(d, "git tag v1.5"), 0);
+	tu_write(d, "m.py", "c\n");
+	commit_at(d, "c", 1000000200);
+	repo = open_ok(d);
+	assert_release(repo, d, "HEAD", "v*", "v1.5", "m.py", "b\n");
+	/* a tag made now on the old commit a is still older */
+	ck_assert_int_eq(tu_sh(d, "git tag -a -m late v3.0 HEAD~2"), 0);
+	assert_release(repo, d, "HEAD", "v*", "v1.5", "m.py", "b\n");
+	/* two commits with the same time: the descendant is newer */
+	tu_write(d, "m.py", "d\n");
+	commit_at(d, "d", 1000000300);
+	ck_assert_int_eq(tu_sh(d, "git tag v1.6"), 0);
+	tu_write(d, "m.py", "e\n");
+	commit_at(d, "e", 1000000300);
+	ck_assert_int_eq(tu_sh(d, "git tag v1.6.1-a"), 0);
+	assert_release(repo, d, "HEAD", "v*", "v1.6.1-a", "m.py", "e\n");
+	assert_release(repo, d, "HEAD~1", "v*", "v1.6", "m.py", "d\n");
+	/* two tags of one commit: the later version name */
+	ck_assert_int_eq(tu_sh(d, "git tag v1.10 HEAD~1 && git tag v1.9 "
+				  "HEAD~1"), 0);
+	assert_release(repo, d, "HEAD~1", "v*", "v1.10", "m.py", "d\n");
+	sc_repo_free(repo);
+	tu_rmtree(d);
+}
+END_TEST
+
 static Suite *gitsrc_suite(void)
 {
 	Suite *s = suite_create("gitsrc");
@@ -961,6 +1136,9 @@ static Suite *gitsrc_suite(void)
 	tcase_add_test(tc, test_merge_in_progress);
 	tcase_add_test(tc, test_changeset_from_snapshots);
 	tcase_add_test(tc, test_typechange_and_intent_to_add);
+	tcase_add_test(tc, test_release_none);
+	tcase_add_test(tc, test_release_lightweight_annotated_branches);
+	tcase_add_test(tc, test_release_newest_of_several);
 	suite_add_tcase(s, tc);
 	return s;
 }

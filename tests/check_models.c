@@ -545,6 +545,152 @@ START_TEST(test_broken_files)
 }
 END_TEST
 
+/* The i-th index or constraint of t, checked for kind, name and columns
+ * (a comma-separated list; "?" for a NULL entry). */
+static void assert_cons(const struct sc_model_table *t, size_t i,
+			enum sc_cons_kind kind, const char *name,
+			const char *cols)
+{
+	const struct sc_constraint *c;
+	struct sc_buf b = SC_BUF_INIT;
+	size_t j;
+
+	ck_assert_msg(i < t->n_cons, "only %zu constraints", t->n_cons);
+	c = &t->cons[i];
+	ck_assert_int_eq(c->kind, kind);
+	assert_strz(c->name, name);
+	for (j = 0; j < c->n_cols; j++)
+		sc_buf_addf(&b, "%s%s", j ? "," : "", c->cols[j] ? c->cols[j] : "?");
+	ck_assert_str_eq(sc_buf_str(&b), cols);
+	sc_buf_release(&b);
+}
+
+START_TEST(test_table_args)
+{
+	const struct sc_model_table *t;
+
+	load("import sqlalchemy as sa\n"
+	     "from sqlalchemy.orm import declarative_base, declared_attr\n"
+	     "Base = declarative_base()\n"
+	     "class HasArgs:\n"
+	     "    __table_args__ = (sa.Index('ix_mixin', 'name'),)\n"
+	     "class User(HasArgs, Base):\n"
+	     "    __tablename__ = 'users'\n"
+	     "    id = sa.Column(sa.Integer, primary_key=True)\n"
+	     "    email = sa.Column('email_address', sa.String(255))\n"
+	     "    name = sa.Column(sa.String(50))\n"
+	     "    __table_args__ = (\n"
+	     "        sa.UniqueConstraint('email_address', name='uq_email'),\n"
+	     "        sa.Index(op.f('ix_name_lower'), sa.func.lower(name)),\n"
+	     "        sa.Index('ix_email', email, unique=True),\n"
+	     "        sa.ForeignKeyConstraint(['id'], ['accounts.id']),\n"
+	     "        sa.CheckConstraint('id > 0', name='ck_id'),\n"
+	     "        {'mysql_engine': 'InnoDB'},\n"
+	     "    )\n"
+	     "class Named(HasArgs, Base):\n"
+	     "    __tablename__ = 'named'\n"
+	     "    name = sa.Column(sa.String(50))\n"
+	     "class Opts(Base):\n"
+	     "    __tablename__ = 'opts'\n"
+	     "    __table_args__ = {'schema': 'x'}\n"
+	     "    a = sa.Column(sa.Integer)\n"
+	     "    b = sa.Column(sa.Integer)\n"
+	     "class Composite(Base):\n"
+	     "    __tablename__ = 'composite'\n"
+	     "    __table_args__ = (sa.PrimaryKeyConstraint('a', 'b'),)\n"
+	     "    a = sa.Column(sa.Integer)\n"
+	     "    b = sa.Column(sa.Integer)\n"
+	     "class Shared(Base):\n"
+	     "    __tablename__ = 'shared'\n"
+	     "    __table_args__ = BASE_ARGS + (sa.Index('ix', 'a'),)\n"
+	     "    a = sa.Column(sa.Integer)\n"
+	     "class Dyn(Base):\n"
+	     "    __tablename__ = 'dyn'\n"
+	     "    a = sa.Column(sa.Integer)\n"
+	     "    @declared_attr\n"
+	     "    def __table_args__(cls):\n"
+	     "        return (sa.Index('ix_dyn', 'a'),)\n");
+	ck_assert_uint_eq(mf->n_tables, 6);
+	t = table(0);
+	ck_assert_int_eq(t->cons_uncertain, 1);   /* lower(name) */
+	ck_assert_uint_eq(t->n_cons, 5);
+	assert_cons(t, 0, SC_CONS_UNIQUE, "uq_email", "email_address");
+	assert_cons(t, 1, SC_CONS_INDEX, "ix_name_lower", "?");
+	assert_cons(t, 2, SC_CONS_INDEX, "ix_email", "email_address");
+	ck_assert_int_eq(t->cons[2].unique, 1);
+	assert_cons(t, 3, SC_CONS_FOREIGN_KEY, NULL, "id");
+	assert_cons(t, 4, SC_CONS_CHECK, "ck_id", "");
+	/* a mixin's __table_args__ */
+	t = table(1);
+	ck_assert_int_eq(t->cons_uncertain, 0);
+	assert_cons(t, 0, SC_CONS_INDEX, "ix_mixin", "name");
+	/* a dict alone */
+	ck_assert_uint_eq(table(2)->n_cons, 0);
+	ck_assert_int_eq(table(2)->cons_uncertain, 0);
+	/* PrimaryKeyConstraint makes its columns the key (NOT NULL) */
+	t = table(3);
+	ck_assert_int_eq(col(t, "a")->primary_key, 1);
+	ck_assert_int_eq(sc_column_is_nullable(col(t, "b")), 0);
+	/* not a literal tuple; a declared_attr */
+	ck_assert_int_eq(table(4)->cons_uncertain, 1);
+	ck_assert_int_eq(table(5)->cons_uncertain, 1);
+}
+END_TEST
+
+START_TEST(test_indexes_outside_classes)
+{
+	const struct sc_model_table *t;
+
+	load("import sqlalchemy as sa\n"
+	     "from sqlalchemy.orm import declarative_base\n"
+	     "Base = declarative_base()\n"
+	     "metadata = sa.MetaData()\n"
+	     "class User(Base):\n"
+	     "    __tablename__ = 'users'\n"
+	     "    id = sa.Column(sa.Integer, primary_key=True)\n"
+	     "    email = sa.Column('email_address', sa.String(255))\n"
+	     "audit = sa.Table('audit', metadata,\n"
+	     "    sa.Column('id', sa.Integer),\n"
+	     "    sa.Column('actor', sa.String(50)),\n"
+	     "    sa.Index('ix_audit_actor', 'actor'),\n"
+	     "    sa.UniqueConstraint('id', 'actor', name='uq_audit'))\n"
+	     "sa.Index('ix_users_email', User.email, unique=True)\n"
+	     "ix = sa.Index('ix_audit_id', audit.c.id)\n"
+	     "sa.Index('ix_both', User.id, audit.c.id)\n");
+	ck_assert_uint_eq(mf->n_tables, 2);
+	t = table(0);
+	assert_cons(t, 0, SC_CONS_INDEX, "ix_users_email", "email_address");
+	ck_assert_int_eq(t->cons[0].unique, 1);
+	/* an index over two tables cannot be placed: both are unsure */
+	ck_assert_int_eq(t->cons_uncertain, 1);
+	t = table(1);
+	assert_cons(t, 0, SC_CONS_INDEX, "ix_audit_actor", "actor");
+	assert_cons(t, 1, SC_CONS_UNIQUE, "uq_audit", "id,actor");
+	assert_cons(t, 2, SC_CONS_INDEX, "ix_audit_id", "id");
+	ck_assert_int_eq(t->cons_uncertain, 1);
+}
+END_TEST
+
+START_TEST(test_type_from_annotation)
+{
+	const struct sc_model_table *t;
+
+	load("import sqlalchemy as sa\n"
+	     "from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n"
+	     "class Base(DeclarativeBase):\n"
+	     "    pass\n"
+	     "class User(Base):\n"
+	     "    __tablename__ = 'users'\n"
+	     "    id: Mapped[int] = mapped_column(primary_key=True)\n"
+	     "    name: Mapped[str] = mapped_column(sa.Text)\n");
+	t = table(0);
+	ck_assert_int_eq(col(t, "id")->type_from_annotation, 1);
+	ck_assert_int_eq(col(t, "id")->family, SC_TYPE_INTEGER);
+	ck_assert_int_eq(col(t, "name")->type_from_annotation, 0);
+	ck_assert_int_eq(col(t, "name")->family, SC_TYPE_TEXT);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("models");
@@ -561,6 +707,9 @@ int main(void)
 	tcase_add_test(tc, test_dunder_table);
 	tcase_add_test(tc, test_no_tables);
 	tcase_add_test(tc, test_broken_files);
+	tcase_add_test(tc, test_table_args);
+	tcase_add_test(tc, test_indexes_outside_classes);
+	tcase_add_test(tc, test_type_from_annotation);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

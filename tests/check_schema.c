@@ -6,6 +6,8 @@
 #include "testutil.h"
 
 #include "facts.h"
+#include "migration.h"
+#include "pysrc.h"
 #include "schema.h"
 #include "sqlddl.h"
 
@@ -246,6 +248,180 @@ START_TEST(test_replay_unknowns)
 }
 END_TEST
 
+START_TEST(test_sql_indexes_and_constraints)
+{
+	size_t n;
+	int unknown;
+	char *table;
+	struct sc_op *ops = parse(
+		"CREATE UNIQUE INDEX CONCURRENTLY ix_e ON users USING btree "
+		"(email, lower(name) DESC);"
+		"ALTER TABLE users ADD CONSTRAINT uq_nick UNIQUE (nick);"
+		"ALTER TABLE users ADD CONSTRAINT fk_org FOREIGN KEY (org_id) "
+		"REFERENCES orgs (id);"
+		"CREATE TABLE t (key VARCHAR(10), id int, "
+		"CONSTRAINT pk_t PRIMARY KEY (id), UNIQUE (key), "
+		"KEY ix_t_key (key), CHECK (id > 0))",
+		&n, &unknown, &table);
+
+	ck_assert_int_eq(unknown, 0);
+	ck_assert_int_eq(n, 4);
+	ck_assert_int_eq(ops[0].kind, SC_OP_CREATE_INDEX);
+	ck_assert_int_eq(ops[0].unique, 1);
+	ck_assert_int_eq(ops[0].n_index_cols, 2);
+	ck_assert_str_eq(ops[0].index_cols[0], "email");
+	ck_assert_ptr_null(ops[0].index_cols[1]);        /* an expression */
+	ck_assert_int_eq(ops[1].kind, SC_OP_CREATE_CONSTRAINT);
+	ck_assert_str_eq(ops[1].name, "uq_nick");
+	ck_assert_int_eq(ops[1].n_cons, 1);
+	ck_assert_int_eq(ops[1].cons[0].kind, SC_CONS_UNIQUE);
+	ck_assert_str_eq(ops[1].cons[0].cols[0], "nick");
+	ck_assert_int_eq(ops[2].cons[0].kind, SC_CONS_FOREIGN_KEY);
+	/* a column named "key" is a column, KEY ix (..) an index */
+	ck_assert_int_eq(ops[3].n_cols, 2);
+	ck_assert_str_eq(ops[3].cols[0].name, "key");
+	ck_assert_int_eq(ops[3].n_cons, 4);
+	ck_assert_int_eq(ops[3].cons[0].kind, SC_CONS_PRIMARY_KEY);
+	ck_assert_str_eq(ops[3].cons[0].name, "pk_t");
+	ck_assert_int_eq(ops[3].cons[1].kind, SC_CONS_UNIQUE);
+	ck_assert_ptr_null(ops[3].cons[1].name);
+	ck_assert_int_eq(ops[3].cons[2].kind, SC_CONS_INDEX);
+	ck_assert_str_eq(ops[3].cons[2].name, "ix_t_key");
+	ck_assert_int_eq(ops[3].cons[3].kind, SC_CONS_CHECK);
+	free_ops(ops, n);
+	free(table);
+}
+END_TEST
+
+/* Replay the upgrade() of a migration written in Python into s. */
+static void replay_py(struct sc_schema *s, const char *src)
+{
+	struct sc_srcfile *sf = sc_srcfile_new("m.py", src, strlen(src));
+	struct sc_pyfile *pf = NULL;
+	struct sc_migration *m = NULL;
+	size_t i;
+
+	ck_assert_int_eq(sc_pyfile_parse(&pf, sf), 0);
+	ck_assert_int_eq(sc_migration_extract(&m, pf), 0);
+	for (i = 0; i < m->n_up; i++)
+		sc_schema_apply(s, &m->up[i], NULL);
+	sc_migration_free(m);
+	sc_pyfile_free(pf);
+	sc_srcfile_free(sf);
+	sc_pysrc_shutdown();
+}
+
+START_TEST(test_replay_indexes)
+{
+	struct sc_schema *s = sc_xcalloc(1, sizeof(*s));
+	struct sc_stable *t;
+
+	replay_py(s,
+		"def upgrade():\n"
+		"    op.create_table('users',\n"
+		"        sa.Column('id', sa.Integer, primary_key=True),\n"
+		"        sa.Column('email', sa.String(255), unique=True),\n"
+		"        sa.Column('nick', sa.String(50), index=True),\n"
+		"        sa.Column('org', sa.Integer),\n"
+		"        sa.Column('a', sa.Integer),\n"
+		"        sa.Column('b', sa.Integer),\n"
+		"        sa.UniqueConstraint('org', name='uq_users_org'),\n"
+		"        sa.Index('ix_users_ab', 'a', 'b'),\n"
+		"        sa.PrimaryKeyConstraint('id', name='pk_users'))\n"
+		"    op.create_index(op.f('ix_users_org'), 'users', ['org'])\n"
+		"    with op.batch_alter_table('users') as batch_op:\n"
+		"        batch_op.create_unique_constraint('uq_a', ['a'])\n");
+	t = sc_schema_table(s, "users");
+	ck_assert_int_eq(t->indexes_uncertain, 0);
+	ck_assert_int_eq(sc_stable_indexed(t, "email"), SC_IDX_UNIQUE);
+	ck_assert_int_eq(sc_stable_indexed(t, "nick"), SC_IDX_INDEX);
+	ck_assert_int_eq(sc_stable_indexed(t, "org"), SC_IDX_INDEX | SC_IDX_UNIQUE);
+	ck_assert_int_eq(sc_stable_indexed(t, "a"), SC_IDX_UNIQUE);
+	ck_assert_int_eq(sc_stable_indexed(t, "b"), 0);   /* only in (a, b) */
+	ck_assert_int_eq(sc_stable_indexed(t, "id"), 0);  /* a primary key */
+
+	/* drops by name (any table when none is given); a rename follows */
+	replay_py(s,
+		"def upgrade():\n"
+		"    op.drop_index('ix_users_nick')\n"
+		"    op.drop_constraint('uq_users_org', 'users', type_='unique')\n"
+		"    op.drop_constraint('fk_whatever', 'users', type_='foreignkey')\n"
+		"    op.alter_column('users', 'email', new_column_name='mail')\n"
+		"    op.execute('DROP INDEX ix_users_org')\n");
+	t = sc_schema_table(s, "users");
+	ck_assert_int_eq(t->indexes_uncertain, 0);
+	ck_assert_int_eq(sc_stable_indexed(t, "nick"), 0);
+	ck_assert_int_eq(sc_stable_indexed(t, "org"), 0);
+	ck_assert_int_eq(sc_stable_indexed(t, "mail"), SC_IDX_UNIQUE);
+
+	/* dropping a column drops its indexes; from a multi-column one the
+	 * result depends on the database */
+	replay_py(s,
+		"def upgrade():\n"
+		"    op.drop_column('users', 'mail')\n"
+		"    op.drop_column('users', 'b')\n");
+	t = sc_schema_table(s, "users");
+	ck_assert_int_eq(sc_stable_indexed(t, "mail"), 0);
+	ck_assert_int_eq(t->indexes_uncertain, 1);
+	ck_assert_int_eq(s->indexes_uncertain, 0);
+	sc_schema_free(s);
+
+	/* a drop by a name that is unknown or does not resolve */
+	s = sc_xcalloc(1, sizeof(*s));
+	replay_py(s,
+		"def upgrade():\n"
+		"    op.create_table('t', sa.Column('id', sa.Integer))\n"
+		"    op.create_table('u', sa.Column('id', sa.Integer))\n"
+		"    op.drop_constraint('t_id_key', 't')\n"
+		"    op.drop_index(NAMES[0])\n");
+	ck_assert_int_eq(sc_schema_table(s, "t")->indexes_uncertain, 1);
+	ck_assert_int_eq(sc_schema_table(s, "u")->indexes_uncertain, 0);
+	ck_assert_int_eq(s->indexes_uncertain, 1);
+	sc_schema_free(s);
+}
+END_TEST
+
+START_TEST(test_replay_types_and_keys)
+{
+	struct sc_schema *s = sc_xcalloc(1, sizeof(*s));
+	struct sc_stable *t;
+
+	ck_assert_int_eq(sc_type_family_of_text("sa.String(length=50)"),
+			 SC_TYPE_STRING);
+	ck_assert_int_eq(sc_type_family_of_text("postgresql.ENUM('a', name='x')"),
+			 SC_TYPE_ENUM);
+	ck_assert_int_eq(sc_type_family_of_text("varchar"), SC_TYPE_STRING);
+	ck_assert_int_eq(sc_type_family_of_text("MyType()"), SC_TYPE_OTHER);
+	ck_assert_int_eq(sc_type_family_of_text(NULL), SC_TYPE_UNKNOWN);
+
+	replay_py(s,
+		"def upgrade():\n"
+		"    op.create_table('t',\n"
+		"        sa.Column('a', sa.Integer),\n"
+		"        sa.Column('b', sa.String(10)))\n"
+		"    op.alter_column('t', 'b', type_=sa.Text())\n"
+		"    op.create_primary_key('pk_t', 't', ['a'])\n"
+		"    op.execute('CREATE TABLE s (x VARCHAR(5), y bigint)')\n");
+	t = sc_schema_table(s, "t");
+	ck_assert_int_eq(sc_schema_column(t, "b")->family, SC_TYPE_TEXT);
+	ck_assert_int_eq(sc_schema_column(t, "a")->primary_key, 1);
+	ck_assert_int_eq(sc_schema_column(t, "a")->nullable, SC_NO);
+	t = sc_schema_table(s, "s");
+	ck_assert_int_eq(sc_schema_column(t, "x")->family, SC_TYPE_STRING);
+	ck_assert_int_eq(sc_schema_column(t, "y")->family, SC_TYPE_INTEGER);
+	ck_assert_int_eq(s->columns_uncertain, 0);
+
+	/* an alter_column whose table does not resolve: any column */
+	replay_py(s,
+		"def upgrade():\n"
+		"    for name in TABLES:\n"
+		"        op.alter_column(name, 'a', nullable=True)\n");
+	ck_assert_int_eq(s->columns_uncertain, 1);
+	ck_assert_int_eq(s->uncertain, 0);
+	sc_schema_free(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("schema");
@@ -255,6 +431,9 @@ int main(void)
 	tcase_add_test(tc, test_sql_unknown_ddl_and_quotes);
 	tcase_add_test(tc, test_replay_ops);
 	tcase_add_test(tc, test_replay_unknowns);
+	tcase_add_test(tc, test_sql_indexes_and_constraints);
+	tcase_add_test(tc, test_replay_indexes);
+	tcase_add_test(tc, test_replay_types_and_keys);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

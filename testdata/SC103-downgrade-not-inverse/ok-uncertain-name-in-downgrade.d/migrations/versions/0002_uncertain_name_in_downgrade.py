@@ -1,0 +1,23 @@
+"""migration 0002
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+NEW_TABLES = ["invoices"]
+
+revision = "0002"
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table("invoices", sa.Column("id", sa.Integer, primary_key=True))
+
+
+def downgrade():
+    for name in NEW_TABLES:
+        op.drop_table(name)

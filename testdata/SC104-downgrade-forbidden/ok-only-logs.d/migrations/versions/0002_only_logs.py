@@ -1,0 +1,23 @@
+"""migration 0002
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+import logging
+
+LOG = logging.getLogger(__name__)
+
+revision = "0002"
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column("users", sa.Column("phone", sa.String(20)))
+
+
+def downgrade():
+    LOG.info("downgrades are not supported; restore a backup instead")

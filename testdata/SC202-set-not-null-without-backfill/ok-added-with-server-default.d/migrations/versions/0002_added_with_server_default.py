@@ -1,0 +1,21 @@
+"""migration 0002
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002"
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column("users", sa.Column("status", sa.String(10), server_default="active"))
+    op.alter_column("users", "status", existing_type=sa.String(10), nullable=False)
+
+
+def downgrade():
+    op.drop_column("users", "status")

@@ -1,0 +1,25 @@
+"""migration 0002
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002"
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "invoices",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("number", sa.String(20)),
+    )
+    op.alter_column("invoices", "number", existing_type=sa.String(20), nullable=False)
+
+
+def downgrade():
+    op.drop_table("invoices")

@@ -1,0 +1,22 @@
+"""migration 0002
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002"
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.get_context().autocommit_block():
+        op.execute("CREATE INDEX CONCURRENTLY ix_orders_total ON orders (total)")
+
+
+def downgrade():
+    with op.get_context().autocommit_block():
+        op.execute("DROP INDEX CONCURRENTLY ix_orders_total")

@@ -1,0 +1,3 @@
+"""Notes about the migrations."""
+
+OWNER = "db-team"

