@@ -32,22 +32,9 @@ static int sql_is_ddl(const char *sql)
 		while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' ||
 		       *p == ';' || *p == '(')
 			p++;
-		for (i = 0; words[i]; i++) {
-			const char *end = strchr(p, ';');
-			size_t n = end ? (size_t)(end - p) : strlen(p);
-			char *stmt;
-			int validate;
-			if (strncasecmp(p, words[i], strlen(words[i])))
-				continue;
-			/* ALTER TABLE .. VALIDATE CONSTRAINT checks rows and
-			 * changes no structure: nothing for a downgrade to undo */
-			stmt = sc_xstrndup(p, n);
-			validate = !strncasecmp(p, "alter", 5) &&
-				   strcasestr(stmt, "validate constraint");
-			free(stmt);
-			if (!validate)
+		for (i = 0; words[i]; i++)
+			if (!strncasecmp(p, words[i], strlen(words[i])))
 				return 1;
-		}
 		p = strchr(p, ';');
 	}
 	return 0;

@@ -1,2 +1,0 @@
-"""Alembic environment (never executed by schemacheck)."""
-from alembic import context
