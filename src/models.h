@@ -2,7 +2,9 @@
  * models.h: the facts of one SQLAlchemy model file: the tables its
  * declarative classes (Column/mapped_column/Mapped[...] attributes, mixins
  * of the same file, single-table inheritance) and its Core Table(...)
- * calls declare, with their columns.
+ * calls declare, with their columns and their table-level indexes and
+ * constraints (__table_args__, Index(...) in Table(...), module-level
+ * Index(...)).
  */
 #ifndef SC_MODELS_H
 #define SC_MODELS_H

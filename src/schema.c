@@ -87,9 +87,10 @@ enum sc_type_family sc_type_family_of_text(const char *type)
 	if (!len)
 		return SC_TYPE_OTHER;
 	f = sc_type_family_from_name(start, len);
-	if (f != SC_TYPE_OTHER || len >= sizeof(buf))
+	if (f != SC_TYPE_OTHER || len >= sizeof(buf) || strchr(type, '.'))
 		return f;
-	/* SQL spells types in any case: varchar, Integer */
+	/* SQL spells types in lower case: varchar, bigint (a Python name
+	 * with a module, sa.text, is not one) */
 	for (i = 0; i < len; i++)
 		buf[i] = (char)toupper((unsigned char)start[i]);
 	buf[len] = '\0';
@@ -398,7 +399,10 @@ static void create_constraint(struct sc_schema *s, const struct sc_op *op,
 	add_index(t, kind, 0, op->name, cols, n_cols, unit);
 }
 
-/* Is the drop_constraint's type_= one that cannot be an index or UNIQUE? */
+/*
+ * Is the drop_constraint's type_= one that cannot be an index or a UNIQUE
+ * the rules compare (a primary key is not compared: it is unique anyway)?
+ */
 static int drops_fk_or_check(const struct sc_op *op)
 {
 	const struct sc_kwarg *k = sc_op_kwarg(op, "type_");
@@ -407,7 +411,8 @@ static int drops_fk_or_check(const struct sc_op *op)
 	if (!k || !k->value)
 		return 0;
 	v = k->value;
-	return strstr(v, "foreignkey") || strstr(v, "check");
+	return strstr(v, "foreignkey") || strstr(v, "check") ||
+	       strstr(v, "primary");
 }
 
 static void drop_index_or_constraint(struct sc_schema *s,

@@ -1,9 +1,16 @@
 /*
  * schema.h: the database schema that replaying every migration's
- * upgrade() in revision-graph order produces (DESIGN.md section 5).
- * Tables and columns remember which migration last touched them. What
- * the replay cannot know for sure is marked uncertain, and rules that
- * depend on it stay silent.
+ * upgrade() in revision-graph order produces (DESIGN.md section 5):
+ * tables, columns (type and family, nullability, server default, primary
+ * key), indexes and constraints. Tables remember which migration created
+ * them. What the replay cannot know for sure is marked uncertain (the
+ * schema, a table, a table's indexes), and rules that depend on it stay
+ * silent; a migration that calls helpers we cannot see into makes the
+ * whole schema uncertain.
+ *
+ * Ownership: a struct sc_schema owns its tables, their columns and
+ * indexes, and all their strings; `created_by` pointers are borrowed
+ * from the analysis' units.
  */
 #ifndef SC_SCHEMA_H
 #define SC_SCHEMA_H
