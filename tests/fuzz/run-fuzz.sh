@@ -5,7 +5,8 @@
 # runs) seeded from DIR/seed/TARGET, with the dictionary of its input
 # language. FLAGS are more libFuzzer options (e.g. "-fork=1
 # -ignore_crashes=1" to keep going after a crash). Logs go to
-# DIR/logs/TARGET.log and crashing inputs to DIR/artifacts/TARGET/.
+# DIR/logs/TARGET.log and crashing inputs to DIR/artifacts/TARGET/ (those
+# of an earlier run are moved to DIR/artifacts-old/).
 # Prints one line per target (executions, executions per second, coverage,
 # corpus size, crashes) and fails when any target found a crash, a leak, a
 # timeout or an out-of-memory.
@@ -35,6 +36,12 @@ maxlen_of() {
 
 run_one() {
 	t=$1
+	# the findings of an earlier run are kept aside, not counted again
+	if [ -n "$(ls -A "$dir/artifacts/$t" 2>/dev/null)" ]; then
+		old=$dir/artifacts-old/$t-$(date +%Y%m%d-%H%M%S)
+		mkdir -p "$old"
+		mv "$dir/artifacts/$t"/* "$old"/
+	fi
 	mkdir -p "$dir/corpus/$t" "$dir/artifacts/$t" "$dir/logs" "$dir/seed/$t"
 	# shellcheck disable=SC2086 # FLAGS is a list of options
 	"$dir/fuzz_$t" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \

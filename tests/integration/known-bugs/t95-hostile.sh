@@ -136,7 +136,7 @@ expect_contains "NUL bytes" "NUL bytes: the message says so"
 
 # The inputs the fuzz targets crashed on (tests/fuzz/regress/), as a
 # migration and as a model file of a real repository.
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$0")" && while [ ! -d tests/fuzz ] && [ "$PWD" != / ]; do cd ..; done && pwd)
 for f in "$top"/tests/fuzz/regress/migration/* "$top"/tests/fuzz/regress/models/*; do
 	[ -f "$f" ] || continue
 	r=$(staged_repo "regress-$(basename "$f")")
@@ -226,7 +226,7 @@ expect_no_diag SC001 "nesting 10,000 deep: the expressions parse"
 # corruption: glibc aborts with "munmap_chunk(): invalid pointer").
 r=$(staged_repo unclosed)
 { printf "revision = '0002'\ndown_revision = '0001'\nx = "; head -c 65533 /dev/zero | tr '\0' '('; echo; } > "$r/migrations/versions/0002_parens.py"
-{ printf 'import sqlalchemy as sa\nx = '; head -c 70000 /dev/zero | tr '\0' '['; echo; } > "$r/app/brackets_models.py"
+{ printf 'import sqlalchemy as sa\n\n\nclass B(Base):\n    __tablename__ = "b"\n    id = sa.Column(sa.Integer, primary_key=True)\n\n\nx = '; head -c 70000 /dev/zero | tr '\0' '['; echo; } > "$r/app/brackets_models.py"
 git -C "$r" add -A
 in_modes "65,533 unclosed ( in a migration, 70,000 unclosed [ in a model file" "0 1" "$r"
 expect_diag SC001 "unclosed brackets: SC001"
@@ -355,9 +355,10 @@ lacks "invalid TOML" "pyproject.toml -> /etc/passwd: not read (no TOML error abo
 rm "$r/pyproject.toml"
 ln -s /dev/stdin "$r/.schemacheck.toml"
 git -C "$r" add -A
-# stdin: a pipe whose writer stays open longer than the limit
+# stdin: a pipe whose writer (a background sleep) stays open longer than
+# the limit; the shell itself does not wait for it
 run_h ".schemacheck.toml -> /dev/stdin, stdin an open pipe" "1 2 3" \
-	sh -c 'sleep '"$((LIMIT + 10))"' | "$0" -C "$1" --staged' "$SC" "$r"
+	sh -c '{ sleep '"$((LIMIT + 10))"' & } | "$0" -C "$1" --staged' "$SC" "$r"
 rm "$r/.schemacheck.toml"
 git -C "$r" add -A
 
