@@ -1598,11 +1598,21 @@ char *sc_model_type_code(const struct sc_column *c)
 
 char *sc_add_column_hint(const char *table, const struct sc_column *c)
 {
-	char *type = sc_model_type_code(c), *r;
+	char *type = sc_model_type_code(c), *r, *def = NULL, *one = NULL;
 
-	r = sc_xasprintf("op.add_column('%s', sa.Column('%s', %s%s))", table,
+	/* the model's server_default, when it is short enough to quote */
+	if (c->has_server_default) {
+		one = sc_oneline(c->server_default, 0);
+		def = sc_xasprintf(", server_default=%s",
+				   one && strlen(one) <= 60 ? one
+				   : "<the model's server_default>");
+	}
+	r = sc_xasprintf("op.add_column('%s', sa.Column('%s', %s%s%s))", table,
 			 c->name, type,
-			 sc_column_is_nullable(c) ? "" : ", nullable=False");
+			 sc_column_is_nullable(c) ? "" : ", nullable=False",
+			 def ? def : "");
 	free(type);
+	free(def);
+	free(one);
 	return r;
 }

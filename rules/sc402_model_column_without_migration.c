@@ -85,8 +85,9 @@ static void check(struct sc_ctx *ctx, const struct sc_rule *self)
 	const struct sc_analysis *a = ctx->now;
 	size_t i, j, k;
 
-	/* an add_column on a table that does not resolve may add anything */
-	if (!a->migrations_found || a->schema->uncertain)
+	/* an add_column on a table that does not resolve (or a helper we
+	 * cannot see into) made every table it may have changed uncertain */
+	if (!a->migrations_found)
 		return;
 	for (i = 0; i < a->n_models; i++) {
 		const struct sc_unit *u = a->models[i];

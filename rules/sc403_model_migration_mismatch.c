@@ -3,8 +3,10 @@
  * Compares each model column with the same column of the schema obtained
  * by replaying every migration's `upgrade()`, and reports one warning per
  * column listing what differs: nullability, type family (Integer,
- * String, Text, DateTime, ...), whether it has a `server_default`, and
- * whether it is unique or indexed (`unique=True`/`index=True`,
+ * String, Text, DateTime, ...), a `server_default` the model declares
+ * and the migrations never set (not the other way round: a database
+ * default the model does not mention is harmless), and whether it is
+ * unique or indexed (`unique=True`/`index=True`,
  * `UniqueConstraint`/`Index` in `__table_args__`, against any index or
  * unique constraint on exactly that column, whatever its name). A
  * primary key counts as NOT NULL, and `Mapped[X]` without `Optional` as
@@ -172,15 +174,18 @@ static void check_column(struct sc_ctx *ctx, const struct sc_rule *self,
 		sc_buf_addf(&alter, ", type_=%s", mtype);
 	}
 
-	/* a database-side default */
-	if (!pk && !!c->has_server_default != !!sc->has_server_default) {
+	/*
+	 * a database-side default the model counts on but no migration
+	 * made; the other way round (a default the migrations set and the
+	 * model does not mention) is harmless: the database fills in what
+	 * the application never leaves out, and autogenerate does not
+	 * compare server defaults unless told to
+	 */
+	if (!pk && c->has_server_default && !sc->has_server_default) {
 		sep(&what, ", ");
-		sc_buf_addf(&what, "server_default (model: %s, migrations: %s)",
-			    c->has_server_default ? "set" : "none",
-			    c->has_server_default ? "none" : "set");
-		sc_buf_adds(&alter, c->has_server_default
-				    ? ", server_default=<the model's default>"
-				    : ", server_default=None");
+		sc_buf_adds(&what, "server_default (model: set, migrations: "
+			    "none)");
+		sc_buf_adds(&alter, ", server_default=<the model's default>");
 	}
 
 	if (compare_indexes) {
@@ -274,8 +279,8 @@ static void check(struct sc_ctx *ctx, const struct sc_rule *self)
 	const struct sc_schema *s = a->schema;
 	size_t i, j, k;
 
-	/* an alter_column on a table that does not resolve may change any */
-	if (!a->migrations_found || s->uncertain || s->columns_uncertain)
+	/* ops that may have changed any table made those tables uncertain */
+	if (!a->migrations_found)
 		return;
 	for (i = 0; i < a->n_models; i++) {
 		const struct sc_unit *u = a->models[i];
@@ -291,7 +296,7 @@ static void check(struct sc_ctx *ctx, const struct sc_rule *self)
 			if (!st || st->uncertain)
 				continue;
 			idx = !t->uncertain && !t->cons_uncertain &&
-			      !st->indexes_uncertain && !s->indexes_uncertain;
+			      !st->indexes_uncertain;
 			for (k = 0; k < t->n_cols; k++)
 				if (t->cols[k].name)
 					check_column(ctx, self, u, t, &t->cols[k],

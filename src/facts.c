@@ -29,6 +29,7 @@ void sc_column_release(struct sc_column *c)
 	free(c->name);
 	free(c->type);
 	free(c->type_name);
+	free(c->server_default);
 	memset(c, 0, sizeof(*c));
 	c->type_length = -1;
 	c->nullable = SC_UNKNOWN;

@@ -59,6 +59,7 @@ struct sc_column {
 	int unique;             /* unique=True */
 	int index;              /* index=True */
 	int has_server_default; /* server_default= given with a non-None value (any form) */
+	char *server_default;   /* that value's expression as written, or NULL */
 	int has_default;        /* default= given (Python-side; not a DB default) */
 	int has_foreign_key;    /* a sa.ForeignKey(...) argument */
 	struct sc_loc loc;      /* the Column(...) call */

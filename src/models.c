@@ -90,6 +90,8 @@ static void column_copy(struct sc_column *dst, const struct sc_column *src)
 	dst->name = src->name ? sc_xstrdup(src->name) : NULL;
 	dst->type = src->type ? sc_xstrdup(src->type) : NULL;
 	dst->type_name = src->type_name ? sc_xstrdup(src->type_name) : NULL;
+	dst->server_default = src->server_default
+			      ? sc_xstrdup(src->server_default) : NULL;
 }
 
 /* Add a column to a class, replacing one declared under the same attribute. */

@@ -1320,6 +1320,12 @@ void sc_column_from_call(const struct sc_pyfile *pf, TSNode call,
 	col->unique = kw_true(pf, call, "unique");
 	col->index = kw_true(pf, call, "index");
 	col->has_server_default = kw_not_none(pf, call, "server_default");
+	if (col->has_server_default) {
+		size_t len;
+		const char *t = sc_node_text(pf, sc_call_keyword(pf, call,
+					     "server_default"), &len);
+		col->server_default = sc_xstrndup(t, len);
+	}
 	col->has_default = kw_not_none(pf, call, "default");
 	if (name_state)
 		*name_state = state;

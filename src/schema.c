@@ -244,6 +244,24 @@ static struct sc_stable *target(struct sc_schema *s, const char *name)
 	return t;
 }
 
+/*
+ * An op we cannot pin to one table (a helper we cannot see into, opaque
+ * SQL, a table name that does not resolve) may have changed any table
+ * that exists at this point of the history: their indexes, and with
+ * `columns` their columns, are no longer known. Tables created later
+ * are not affected: a create_table states the whole table.
+ */
+static void taint_tables(struct sc_schema *s, int columns)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_tables; i++) {
+		s->tables[i].indexes_uncertain = 1;
+		if (columns)
+			s->tables[i].uncertain = 1;
+	}
+}
+
 static void set_column(struct sc_scolumn *dst, const struct sc_column *src)
 {
 	free(dst->type);
@@ -374,7 +392,7 @@ static void create_constraint(struct sc_schema *s, const struct sc_op *op,
 
 	if (!op->table) {
 		if (kind != SC_CONS_FOREIGN_KEY && kind != SC_CONS_CHECK)
-			s->indexes_uncertain = 1;
+			taint_tables(s, 0);
 		return;
 	}
 	t = target(s, op->table);
@@ -445,7 +463,7 @@ static void drop_index_or_constraint(struct sc_schema *s,
 		else if (op->table)
 			target(s, op->table)->indexes_uncertain = 1;
 		else
-			s->indexes_uncertain = 1;
+			taint_tables(s, 0);
 		return;
 	}
 	if (maybe) {
@@ -468,7 +486,7 @@ static void create_index(struct sc_schema *s, const struct sc_op *op,
 	struct sc_stable *t;
 
 	if (!op->table) {
-		s->indexes_uncertain = 1;
+		taint_tables(s, 0);
 		return;
 	}
 	t = target(s, op->table);
@@ -518,10 +536,12 @@ static void apply_sql(struct sc_schema *s, const struct sc_op *op,
 
 		sql_table_name(s, &table);
 		t = table ? sc_schema_table(s, table) : NULL;
-		if (t)
+		if (t) {
 			t->uncertain = 1;
-		else
-			s->uncertain = 1;
+		} else {
+			s->uncertain = 1;       /* it may create a table */
+			taint_tables(s, 1);
+		}
 	}
 	free(table);
 }
@@ -569,6 +589,7 @@ void sc_schema_apply(struct sc_schema *s, const struct sc_op *op,
 	case SC_OP_DROP_TABLE:
 		if (!op->table) {
 			s->uncertain = 1;
+			taint_tables(s, 1);
 			return;
 		}
 		t = sc_schema_table(s, op->table);
@@ -580,6 +601,7 @@ void sc_schema_apply(struct sc_schema *s, const struct sc_op *op,
 	case SC_OP_RENAME_TABLE:
 		if (!op->table || !op->new_name) {
 			s->uncertain = 1;
+			taint_tables(s, 1);
 			return;
 		}
 		t = sc_schema_table(s, op->table);
@@ -595,7 +617,7 @@ void sc_schema_apply(struct sc_schema *s, const struct sc_op *op,
 		return;
 	case SC_OP_ADD_COLUMN:
 		if (!op->table) {
-			s->uncertain = 1;
+			taint_tables(s, 1);
 			return;
 		}
 		t = target(s, op->table);
@@ -611,7 +633,7 @@ void sc_schema_apply(struct sc_schema *s, const struct sc_op *op,
 		return;
 	case SC_OP_DROP_COLUMN:
 		if (!op->table) {
-			s->columns_uncertain = 1;
+			taint_tables(s, 1);
 			return;
 		}
 		t = target(s, op->table);
@@ -622,9 +644,7 @@ void sc_schema_apply(struct sc_schema *s, const struct sc_op *op,
 		return;
 	case SC_OP_ALTER_COLUMN:
 		if (!op->table) {
-			if (op->new_name)    /* a rename may make any column */
-				s->uncertain = 1;
-			s->columns_uncertain = 1;
+			taint_tables(s, 1);
 			return;
 		}
 		t = target(s, op->table);
@@ -664,8 +684,7 @@ void sc_schema_replay(struct sc_schema **out, const struct sc_revgraph *g)
 		/* a helper we cannot see into may change any table */
 		if (u->mig->up_has_unknown_calls) {
 			s->uncertain = 1;
-			s->columns_uncertain = 1;
-			s->indexes_uncertain = 1;
+			taint_tables(s, 1);
 		}
 	}
 	*out = s;

@@ -5,8 +5,9 @@
  * key), indexes and constraints. Tables remember which migration created
  * them. What the replay cannot know for sure is marked uncertain (the
  * schema, a table, a table's indexes), and rules that depend on it stay
- * silent; a migration that calls helpers we cannot see into makes the
- * whole schema uncertain.
+ * silent. A migration that calls helpers we cannot see into makes every
+ * table that exists at that point uncertain, and the schema too (the
+ * helper may have created tables); tables created afterwards are known.
  *
  * Ownership: a struct sc_schema owns its tables, their columns and
  * indexes, and all their strings; `created_by` pointers are borrowed
@@ -65,14 +66,15 @@ struct sc_stable {
 struct sc_schema {
 	struct sc_stable *tables;
 	size_t n_tables;
-	int uncertain;               /* an unknown table may exist (unresolved create_table, opaque DDL) */
+	int uncertain;               /* a table the replay does not know may
+				      * exist (an unresolved create_table,
+				      * opaque DDL, a helper we cannot see
+				      * into); the tables that existed when
+				      * such an op ran are marked uncertain
+				      * themselves */
 	int implied_tables;          /* ops touched tables no migration created:
 				      * the history starts from a schema made
 				      * elsewhere (create_all, another project) */
-	int indexes_uncertain;       /* an index or constraint op whose table is
-				      * not known: any table's indexes may be wrong */
-	int columns_uncertain;       /* an alter_column/drop_column whose table is
-				      * not known: any column may differ */
 };
 
 /*
