@@ -1,6 +1,6 @@
 #!/bin/sh
 # t10-hook-rules.sh: the installed pre-commit hook refuses a real
-# `git commit` that introduces SC101, SC102, SC201, SC203 or SC401, and
+# `git commit` that introduces SC101, SC102, SC201, SC203, SC401 or SC402, and
 # accepts the corrected change; the same with `git commit -a` (the hook
 # must read the temporary index named by GIT_INDEX_FILE) and with
 # `git commit PATH` (a partial commit).
@@ -27,6 +27,23 @@ class Invoice(Base):
 sc401_fix() {
 	sc401_bad "$1"
 	mig_sc101_fix "$1"
+}
+# SC402: a model column without a migration; the fix adds the migration
+# in the same commit.
+sc402_bad() {
+	models_users "$1" yes '    email = sa.Column(sa.String(255), nullable=True)'
+}
+sc402_fix() {
+	sc402_bad "$1"
+	migration "$1" 0002_users_email.py 0002 0001 <<'PYEOF'
+
+def upgrade():
+    op.add_column("users", sa.Column("email", sa.String(255), nullable=True))
+
+
+def downgrade():
+    op.drop_column("users", "email")
+PYEOF
 }
 # SC203a: drop_column of a column the model still declares. The fix is
 # the model change alone first (the column leaves the code); the drop is
@@ -118,12 +135,14 @@ staged_case SC101 SC101 mig_sc101_bad mig_sc101_fix
 staged_case SC102 SC102 mig_sc102_bad mig_sc102_fix
 staged_case SC201 SC201 mig_sc201_bad mig_sc201_fix
 staged_case SC401 SC401 sc401_bad sc401_fix
+staged_case SC402 SC402 sc402_bad sc402_fix
 staged_case "SC203 (model still declares)" SC203 sc203a_bad sc203a_fix sc203a_bad
 staged_case "SC203 (removed in the same commit)" SC203 sc203b_bad sc203b_fix sc203a_bad
 all_case SC101 SC101 mig_sc101_bad mig_sc101_fix
 all_case SC102 SC102 mig_sc102_bad mig_sc102_fix
 all_case SC201 SC201 mig_sc201_bad mig_sc201_fix
 all_case SC401 SC401 sc401_bad sc401_fix
+all_case SC402 SC402 sc402_bad sc402_fix
 all_case "SC203 (model still declares)" SC203 sc203a_bad sc203a_fix sc203a_bad
 all_case "SC203 (removed in the same commit)" SC203 sc203b_bad sc203b_fix sc203a_bad
 
