@@ -6,8 +6,9 @@
  * them: revisions no other revision names as its `down_revision` (a
  * `depends_on` does not count). By default one head is allowed per
  * branch label: a history with `expand` and `contract` branches may have
- * two heads, one in each. `heads = N` (N > 1) in the configuration sets
- * the allowed number instead.
+ * two heads, one in each. `heads = N` in the configuration sets the
+ * allowed number for the whole directory instead (`heads = 1`: one head
+ * even with branch labels).
  *
  * In `--staged` and `--diff` only a change that adds a head is reported:
  * a history that already had the extra heads does not block an unrelated
@@ -56,7 +57,7 @@ static const char doc[] =
 /* How many heads directory `d` may have. */
 static size_t allowed(const struct sc_ctx *ctx, const struct sc_revdir *d)
 {
-	if (ctx->cfg->heads > 1)
+	if (ctx->cfg->heads > 0)
 		return (size_t)ctx->cfg->heads;
 	return d->n_labels > 1 ? d->n_labels : 1;
 }
@@ -145,7 +146,7 @@ static void check(struct sc_ctx *ctx, const struct sc_rule *self)
 				    "revision '%s' makes %zu heads in '%s' (also %s); "
 				    "%zu allowed%s", h->id, d->n_heads,
 				    *d->path ? d->path : ".", list.buf, limit,
-				    ctx->cfg->heads > 1 ? ""
+				    ctx->cfg->heads > 0 ? ""
 				    : limit > 1 ? " (one per branch label)" : "");
 		sc_diag_set_subject(diag, NULL, NULL, h->id);
 		if (d->n_heads == 2 && h->unit->mig->n_down_revisions == 1 &&

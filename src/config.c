@@ -21,7 +21,7 @@ void sc_config_init(struct sc_config *c)
 	c->downgrade = SC_DOWNGRADE_REQUIRED;
 	c->dialect = SC_DIALECT_GENERIC;
 	c->release_tags = sc_xstrdup("v*");
-	c->heads = 1;
+	c->heads = 0;                   /* one per branch label */
 }
 
 void sc_strlist_add(char ***list, size_t *n, const char *s)

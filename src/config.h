@@ -50,7 +50,8 @@ struct sc_config {
 	enum sc_downgrade_policy downgrade;
 	enum sc_dialect dialect;
 	char *release_tags;          /* glob, default "v*" */
-	long heads;                  /* allowed heads per branch label (default 1) */
+	long heads;                  /* allowed heads; 0 (the default): one
+				      * per branch label */
 	char **code;                 /* globs checked by SC404; 0 = all non-migration .py */
 	size_t n_code;
 	int strict;

@@ -6,7 +6,7 @@
  *     the change from before/ to after/ is checked as --staged checks a
  *     commit (only what the change introduces is reported);
  *   - an optional `args` file holds configuration, one `key = value` per
- *     line (downgrade, select, ignore, dialect);
+ *     line (downgrade, select, ignore, dialect, heads);
  *   - expected.diag is the exact text report (no colour, no summary);
  *     bad-* cases must report <CODE>, ok-* cases must not.
  * With SC_ACCEPT=1 the actual output is written over expected.diag.
@@ -134,6 +134,8 @@ static void read_args(const char *dir, struct sc_config *cfg)
 			sc_strlist_add(&cfg->select, &cfg->n_select, val);
 		else if (!strcmp(key, "ignore"))
 			sc_strlist_add(&cfg->ignore, &cfg->n_ignore, val);
+		else if (!strcmp(key, "heads"))
+			cfg->heads = strtol(val, NULL, 10);
 		else if (!strcmp(key, "dialect"))
 			cfg->dialect = !strcmp(val, "postgresql") ? SC_DIALECT_POSTGRESQL
 				     : !strcmp(val, "mysql") ? SC_DIALECT_MYSQL
