@@ -504,13 +504,15 @@ const struct sc_scolumn *sc_schema_sure_column(const struct sc_schema *s,
 					       const char *column)
 {
 	const struct sc_stable *t;
+	const struct sc_scolumn *c;
 
 	if (!s || !table || !column)
 		return NULL;
 	t = sc_schema_table(s, table);
-	if (!t || t->uncertain)
+	if (!t)
 		return NULL;
-	return sc_schema_column(t, column);
+	c = sc_schema_column(t, column);
+	return c && (!t->uncertain || c->stated) ? c : NULL;
 }
 
 /* ---- column types ---- */

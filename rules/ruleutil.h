@@ -134,7 +134,8 @@ struct sc_schema *sc_schema_before(const struct sc_analysis *a,
 
 /*
  * Column table.column of `s` when the replay is sure of it (borrowed), or
- * NULL (no schema, no such table or column, or the table is uncertain).
+ * NULL (no schema, no such table or column, or the table is uncertain and
+ * no create_table/add_column has stated the column since).
  */
 const struct sc_scolumn *sc_schema_sure_column(const struct sc_schema *s,
 					       const char *table,

@@ -232,13 +232,26 @@ static void remove_table(struct sc_schema *s, struct sc_stable *t)
 	s->n_tables--;
 }
 
+/*
+ * `t`'s columns may be incomplete or wrong from here on: none of those it
+ * has now is stated any more (a later add_column states its column again).
+ */
+static void unsure(struct sc_stable *t)
+{
+	size_t i;
+
+	t->uncertain = 1;
+	for (i = 0; i < t->n_cols; i++)
+		t->cols[i].stated = 0;
+}
+
 /* The table an op works on; an op on an unknown table implies it. */
 static struct sc_stable *target(struct sc_schema *s, const char *name)
 {
 	struct sc_stable *t = sc_schema_table(s, name);
 	if (!t) {
 		t = add_table(s, name);
-		t->uncertain = 1;
+		unsure(t);
 		s->implied_tables = 1;
 	}
 	return t;
@@ -258,7 +271,7 @@ static void taint_tables(struct sc_schema *s, int columns)
 	for (i = 0; i < s->n_tables; i++) {
 		s->tables[i].indexes_uncertain = 1;
 		if (columns)
-			s->tables[i].uncertain = 1;
+			unsure(&s->tables[i]);
 	}
 }
 
@@ -277,13 +290,14 @@ static void set_column(struct sc_scolumn *dst, const struct sc_column *src)
 	dst->has_server_default = src->has_server_default;
 	dst->primary_key = src->primary_key;
 	dst->unique = src->unique;
+	dst->stated = 1;
 }
 
 static void add_column(struct sc_stable *t, const struct sc_column *c)
 {
 	struct sc_scolumn *col;
 	if (!c->name) {
-		t->uncertain = 1;
+		unsure(t);
 		return;
 	}
 	col = sc_schema_column(t, c->name);
@@ -331,7 +345,7 @@ static void alter_column(struct sc_stable *t, const struct sc_op *op)
 {
 	struct sc_scolumn *c = sc_schema_column(t, op->column);
 	if (!c) {
-		t->uncertain = 1;
+		unsure(t);
 		return;
 	}
 	if (op->nullable != SC_UNKNOWN)
@@ -347,7 +361,7 @@ static void alter_column(struct sc_stable *t, const struct sc_op *op)
 		size_t i, j;
 
 		if (sc_schema_column(t, op->new_name)) {
-			t->uncertain = 1;
+			unsure(t);
 			return;
 		}
 		for (i = 0; i < t->n_indexes; i++) {
@@ -537,7 +551,7 @@ static void apply_sql(struct sc_schema *s, const struct sc_op *op,
 		sql_table_name(s, &table);
 		t = table ? sc_schema_table(s, table) : NULL;
 		if (t) {
-			t->uncertain = 1;
+			unsure(t);
 		} else {
 			s->uncertain = 1;       /* it may create a table */
 			taint_tables(s, 1);
@@ -584,7 +598,7 @@ void sc_schema_apply(struct sc_schema *s, const struct sc_op *op,
 				  unit);
 		}
 		if (op->flags & SC_OPF_UNCERTAIN)
-			t->uncertain = 1;
+			unsure(t);
 		return;
 	case SC_OP_DROP_TABLE:
 		if (!op->table) {
@@ -594,7 +608,7 @@ void sc_schema_apply(struct sc_schema *s, const struct sc_op *op,
 		}
 		t = sc_schema_table(s, op->table);
 		if (t && maybe)
-			t->uncertain = 1;
+			unsure(t);
 		else if (t)
 			remove_table(s, t);
 		return;
@@ -607,9 +621,9 @@ void sc_schema_apply(struct sc_schema *s, const struct sc_op *op,
 		t = sc_schema_table(s, op->table);
 		if (!t || maybe || sc_schema_table(s, op->new_name)) {
 			if (t)
-				t->uncertain = 1;
+				unsure(t);
 			t = target(s, op->new_name);
-			t->uncertain = 1;
+			unsure(t);
 			return;
 		}
 		free(t->name);
@@ -623,13 +637,15 @@ void sc_schema_apply(struct sc_schema *s, const struct sc_op *op,
 		t = target(s, op->table);
 		for (i = 0; i < op->n_cols; i++) {
 			add_column(t, &op->cols[i]);
+			if (maybe && op->cols[i].name)  /* it may not exist */
+				sc_schema_column(t, op->cols[i].name)->stated = 0;
 			if (maybe && (op->cols[i].index || op->cols[i].unique))
 				t->indexes_uncertain = 1;
 			else
 				column_indexes(t, &op->cols[i], NULL, unit);
 		}
 		if (!op->n_cols || (op->flags & SC_OPF_UNCERTAIN))
-			t->uncertain = 1;
+			unsure(t);
 		return;
 	case SC_OP_DROP_COLUMN:
 		if (!op->table) {
@@ -638,7 +654,7 @@ void sc_schema_apply(struct sc_schema *s, const struct sc_op *op,
 		}
 		t = target(s, op->table);
 		if (!op->column || maybe)
-			t->uncertain = 1;
+			unsure(t);
 		else
 			drop_column(t, op->column);
 		return;
@@ -649,7 +665,7 @@ void sc_schema_apply(struct sc_schema *s, const struct sc_op *op,
 		}
 		t = target(s, op->table);
 		if (!op->column || maybe)
-			t->uncertain = 1;
+			unsure(t);
 		else
 			alter_column(t, op);
 		return;

@@ -31,6 +31,9 @@ struct sc_scolumn {
 	int has_server_default;
 	int primary_key;
 	int unique;
+	int stated;                  /* stated whole (create_table, add_column)
+				      * since its table last became uncertain:
+				      * known even when the table is not */
 };
 
 /*
@@ -53,7 +56,8 @@ struct sc_stable {
 	char *name;
 	struct sc_scolumn *cols;
 	size_t n_cols;
-	int uncertain;               /* its columns may be incomplete or wrong */
+	int uncertain;               /* its columns may be incomplete or wrong
+				      * (but those `stated` are known) */
 	int conditional;             /* created by a possibly-applied op */
 	const struct sc_unit *created_by; /* borrowed; NULL when implied */
 	struct sc_sindex *indexes;   /* its indexes and constraints */
