@@ -11,11 +11,11 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-state_enum = sa.Enum("active", "deleting", name="user_state_enum")
+state_type = sa.String(30)
 
 
 def upgrade():
-    op.alter_column("users", "state", type_=state_enum, nullable=False,
+    op.alter_column("users", "state", type_=state_type, nullable=False,
                     server_default="active")
 
 
