@@ -4,8 +4,9 @@
 #                   and its manual page build/schemacheck.1
 #   make demo       set up, build, and show the pre-commit hook refusing a commit
 #   make check      every test: unit suites, rule fixtures, CLI and git
-#                   integration tests, then the same under ASan/UBSan and
-#                   the unit suites under valgrind
+#                   integration tests, then the same under ASan/UBSan
+#                   with the fuzz reproducers replayed (fuzz-regress),
+#                   and the unit suites under valgrind
 #   make setup      install missing Debian packages and build the grammar
 #   make oracle-db  the rules' fixtures under real Alembic on PostgreSQL/SQLite
 #   make oracle     `schemacheck heads` against real Alembic on the Debian
@@ -107,7 +108,7 @@ integration: $(B)/schemacheck
 	@tests/run-integration.sh $(abspath $(B)/schemacheck)
 
 asan:
-	@$(MAKE) --no-print-directory B=build/asan SAN=1 unit integration
+	@$(MAKE) --no-print-directory B=build/asan SAN=1 unit integration fuzz-regress
 
 valgrind: $(TEST_BIN)
 	@tests/run-valgrind.sh $(B) $(TEST_BIN)
@@ -143,6 +144,14 @@ FUZZ_SECONDS ?= 60
 fuzz: $(GRAMMAR) $(DOC_INC) $(B)/gen/hook.inc
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk B=$(B) \
 		FUZZ_SECONDS=$(FUZZ_SECONDS) $(if $(FUZZ_JOBS),FUZZ_JOBS=$(FUZZ_JOBS)) fuzz-run
+
+# The fuzz targets without libFuzzer (part of `make asan`): every input a
+# fuzz run crashed on (tests/fuzz/regress/) and the seed corpora, replayed
+# with gcc and ASan/UBSan against the sanitizer build's libsc.a (B when
+# SAN=1, else build/asan, never the plain build folder).
+.PHONY: fuzz-regress
+fuzz-regress:
+	@tests/fuzz/run-regress.sh $(if $(filter 1,$(SAN)),$(B),build/asan)
 
 # Regenerate the README's rule table from the rules themselves.
 docs: $(B)/schemacheck

@@ -6,10 +6,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "rule.h"
@@ -296,6 +298,61 @@ static int load_table(const struct loader *l, const struct sc_toml *tab)
 	return rc;
 }
 
+static int too_big(const char *shown, long long size)
+{
+	return sc_error_usage("%s: the configuration file is larger than %u MiB "
+			      "(%lld bytes): not read", shown,
+			      SC_CONFIG_MAX_SIZE >> 20, size);
+}
+
+/*
+ * The text of configuration file `path` into *text: only a regular file
+ * (opened without blocking, so a FIFO or a terminal named by --config or
+ * a symlink cannot stall the run) of at most SC_CONFIG_MAX_SIZE bytes.
+ */
+static int read_config(const char *path, const char *shown,
+		       struct sc_buf *text)
+{
+	char chunk[8192];
+	struct stat st;
+	ssize_t got;
+	int fd, error = 0;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return sc_error_set("cannot read '%s': %s", shown, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		error = sc_error_set("cannot read '%s': %s", shown,
+				     strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		error = sc_error_set("cannot read '%s': not a regular file", shown);
+		goto out;
+	}
+	if (st.st_size > (off_t)SC_CONFIG_MAX_SIZE) {
+		error = too_big(shown, (long long)st.st_size);
+		goto out;
+	}
+	while ((got = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			error = sc_error_set("cannot read '%s': %s", shown,
+					     strerror(errno));
+			goto out;
+		}
+		sc_buf_add(text, chunk, (size_t)got);
+		if (text->len > SC_CONFIG_MAX_SIZE) {  /* it grew meanwhile */
+			error = too_big(shown, (long long)text->len);
+			goto out;
+		}
+	}
+out:
+	close(fd);
+	return error;
+}
+
 int sc_config_load(struct sc_config *c, const char *path, const char *shown,
 		   int *found)
 {
@@ -304,30 +361,13 @@ int sc_config_load(struct sc_config *c, const char *path, const char *shown,
 	const struct sc_toml *tab;
 	struct loader l;
 	const char *base = strrchr(path, '/');
-	char chunk[8192];
-	size_t n;
-	FILE *f;
 	int error = 0, pyproject;
 
 	*found = 0;
 	base = base ? base + 1 : path;
 	pyproject = !strcmp(base, "pyproject.toml");
-	{
-		struct stat st;
-		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-			error = sc_error_set("cannot read '%s': not a regular file",
-					     shown);
-			goto out;
-		}
-	}
-	f = fopen(path, "rb");
-	if (!f) {
-		error = sc_error_set("cannot read '%s': %s", shown, strerror(errno));
+	if ((error = read_config(path, shown, &text)) < 0)
 		goto out;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && text.len < (4u << 20))
-		sc_buf_add(&text, chunk, n);
-	fclose(f);
 	if (sc_toml_parse(&root, sc_buf_str(&text), text.len) < 0) {
 		char msg[1100];
 		snprintf(msg, sizeof(msg), "%s", sc_error_last());

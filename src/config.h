@@ -57,14 +57,19 @@ struct sc_config {
 	int strict;
 };
 
+/* Configuration files larger than this are refused (SC_EUSAGE). */
+#define SC_CONFIG_MAX_SIZE (4u << 20)
+
 /*
  * Read the configuration file `path` into c: `[tool.schemacheck]` when
  * the file is a pyproject.toml (a pyproject without that table configures
  * nothing), the top level otherwise. `shown` is the name used in
  * messages. Returns 0 (and sets *found when the file configured
  * schemacheck), SC_EUSAGE with a message naming the file and line for an
- * unknown key, a wrong type or an invalid value, or -1 when the file
- * cannot be read.
+ * unknown key, a wrong type or an invalid value, or naming the file and
+ * the limit when it is larger than SC_CONFIG_MAX_SIZE, or -1 when the
+ * file cannot be read or is not a regular file (it is opened without
+ * blocking: a FIFO or a device is refused, never waited on).
  */
 int sc_config_load(struct sc_config *c, const char *path, const char *shown,
 		   int *found);

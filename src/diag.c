@@ -1,13 +1,16 @@
 /*
  * diag.c: the list of diagnostics. Adding one converts tree-sitter's
  * location (0-based rows, byte columns) into what users see (1-based
- * lines, character columns) and copies the line's text, so the sources
- * can be freed before reporting. Then: sorting and de-duplication,
- * suppression comments (with SC002 for those that suppress nothing), and
- * the change-mode filter that keeps only what "after" adds to "before".
+ * lines, character columns) and copies the line's text (a window of it
+ * when the line is long), so the sources can be freed before reporting.
+ * Then: sorting and de-duplication, suppression comments (with SC002 for
+ * those that suppress nothing), and the change-mode filter that keeps
+ * only what "after" adds to "before".
  *
  * Everything here is O(n log n) in the number of diagnostics, so a run
- * with 100,000 findings stays fast.
+ * with 100,000 findings stays fast. Adding one costs a memchr per line
+ * before it and a scan of its line up to the column (eight ASCII bytes a
+ * step), never a copy of more than SC_SNIPPET_MAX bytes.
  */
 #include "diag.h"
 
@@ -63,14 +66,27 @@ invalid:
 	return 1;
 }
 
-/* Characters in s[0..n): each valid sequence or invalid byte is one. */
+/*
+ * Characters in s[0..n): each valid sequence or invalid byte is one.
+ * ASCII is counted eight bytes at a time: a diagnostic far into a long
+ * line costs a quick scan, not a decode of every byte.
+ */
 static unsigned count_chars(const char *s, size_t n)
 {
 	size_t i = 0;
 	unsigned chars = 0;
 	unsigned long cp;
+	uint64_t w;
 
 	while (i < n) {
+		if (n - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if (!(w & UINT64_C(0x8080808080808080))) {
+				i += 8;
+				chars += 8;
+				continue;
+			}
+		}
 		i += sc_utf8_decode(s + i, n - i, &cp);
 		chars++;
 	}
@@ -109,6 +125,56 @@ static unsigned char_col(const char *line, size_t len, unsigned col)
 	return count_chars(line, len) + (unsigned)(col - len) + 1;
 }
 
+/* Back from byte `at` to the start of a character (at most 3 bytes). */
+static size_t char_start(const char *line, size_t at)
+{
+	int k;
+
+	for (k = 0; k < 3 && at > 0 &&
+		    ((unsigned char)line[at] & 0xc0) == 0x80; k++)
+		at--;
+	return at;
+}
+
+/*
+ * d->source_line (and source_col, source_cut) from the raw line: the
+ * whole line, or a window of SC_SNIPPET_MAX bytes around byte column
+ * `col`, with the character column where the window starts (counted
+ * back from d->col, already set: the window is short, the line may not
+ * be).
+ */
+static void set_source_line(struct sc_diag *d, const char *line, size_t len,
+			    unsigned col)
+{
+	size_t from = 0, to, i, at;
+
+	if (len && line[len - 1] == '\r')
+		len--;
+	to = len;
+	d->source_col = 1;
+	if (len > SC_SNIPPET_MAX) {
+		at = col < len ? col : len;
+		if (at > SC_SNIPPET_BEFORE)
+			from = char_start(line, at - SC_SNIPPET_BEFORE);
+		to = from + SC_SNIPPET_MAX < len ?
+			char_start(line, from + SC_SNIPPET_MAX) : len;
+		if (from) {
+			/* d->col - 1 characters before col, of which
+			 * col - at past the end of the line */
+			d->source_cut |= SC_CUT_LEFT;
+			d->source_col = d->col - (unsigned)(col - at) -
+					count_chars(line + from, at - from);
+		}
+		if (to < len)
+			d->source_cut |= SC_CUT_RIGHT;
+	}
+	d->source_line = sc_xstrndup(line + from, to - from);
+	/* an embedded NUL would cut the string: show it as invalid */
+	for (i = 0; i < to - from; i++)
+		if (!d->source_line[i])
+			d->source_line[i] = (char)0xff;
+}
+
 /* ---- adding --------------------------------------------------------- */
 
 struct sc_diag *sc_diags_add(struct sc_diags *ds, const struct sc_rule *rule,
@@ -118,7 +184,7 @@ struct sc_diag *sc_diags_add(struct sc_diags *ds, const struct sc_rule *rule,
 	static const struct sc_loc origin = { 0, 0, 0, 0 };
 	struct sc_diag *d;
 	const char *line = NULL, *eline = NULL, *end = NULL;
-	size_t len = 0, elen = 0, i;
+	size_t len = 0, elen = 0;
 	va_list ap;
 
 	SC_ALLOC_GROW(ds->v, ds->n + 1, ds->alloc);
@@ -144,6 +210,11 @@ struct sc_diag *sc_diags_add(struct sc_diags *ds, const struct sc_rule *rule,
 		/* a reversed span: keep the start only */
 		d->end_line = d->line;
 		d->end_col = d->col;
+	} else if (loc->end_row == loc->row && line && loc->col <= len) {
+		/* on the same line: count on from the start column */
+		d->end_line = d->line;
+		d->end_col = d->col + char_col(line + loc->col, len - loc->col,
+					       loc->end_col - loc->col) - 1;
 	} else {
 		if (loc->end_row == loc->row) {
 			eline = line;
@@ -155,15 +226,8 @@ struct sc_diag *sc_diags_add(struct sc_diags *ds, const struct sc_rule *rule,
 		d->end_line = loc->end_row + 1;
 		d->end_col = char_col(eline, elen, loc->end_col);
 	}
-	if (line) {
-		if (len && line[len - 1] == '\r')
-			len--;
-		d->source_line = sc_xstrndup(line, len);
-		/* an embedded NUL would cut the string: show it as invalid */
-		for (i = 0; i < len; i++)
-			if (!d->source_line[i])
-				d->source_line[i] = (char)0xff;
-	}
+	if (line)
+		set_source_line(d, line, len, loc->col);
 	return d;
 }
 

@@ -28,7 +28,19 @@ struct sc_diag {
 	char *help;                 /* NULL when none */
 	char *table, *column, *revision; /* the subject; NULL when n/a */
 	char *source_line;          /* text of `line` without newline; NULL if unknown */
+	/*
+	 * A long line is kept as a window of at most SC_SNIPPET_MAX bytes
+	 * around the column: source_col is the character column (1-based)
+	 * of its first character (1 for a whole line), and source_cut says
+	 * which side lost text (SC_CUT_LEFT, SC_CUT_RIGHT).
+	 */
+	unsigned source_col;
+	unsigned source_cut;
 };
+#define SC_SNIPPET_MAX 512
+#define SC_SNIPPET_BEFORE 160  /* bytes kept before the column */
+#define SC_CUT_LEFT 1u
+#define SC_CUT_RIGHT 2u
 
 struct sc_diags {
 	struct sc_diag *v;

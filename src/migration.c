@@ -190,14 +190,14 @@ done:
 static int bind_literal_stmt(const struct sc_pyfile *pf, struct scope *sc,
 			     TSNode stmt)
 {
-	TSNode a = ts_node_named_child(stmt, 0), left, right;
+	TSNode a = sc_node_named_child(stmt, 0), left, right;
 	struct local *l;
 
 	if (!sc_node_is(stmt, "expression_statement") ||
 	    !sc_node_is(a, "assignment"))
 		return 0;
-	left = ts_node_child_by_field_name(a, "left", 4);
-	right = ts_node_child_by_field_name(a, "right", 5);
+	left = sc_node_field(a, "left");
+	right = sc_node_field(a, "right");
 	if (sc_node_is(right, "call") && (sc_node_last_name_is(pf, right, "text") ||
 					  sc_node_last_name_is(pf, right, "DDL")))
 		;       /* q = sa.text('...'): SQL for conn.execute(q) */
@@ -215,8 +215,8 @@ static int bind_literal_stmt(const struct sc_pyfile *pf, struct scope *sc,
 static void build_scope(const struct sc_pyfile *pf, struct scope *sc,
 			TSNode def)
 {
-	TSNode params = ts_node_child_by_field_name(def, "parameters", 10);
-	TSNode body = ts_node_child_by_field_name(def, "body", 4);
+	TSNode params = sc_node_field(def, "parameters");
+	TSNode body = sc_node_field(def, "body");
 	TSTreeCursor c;
 	unsigned depth = 0;
 	size_t i;
@@ -234,7 +234,7 @@ static void build_scope(const struct sc_pyfile *pf, struct scope *sc,
 			descend = 0;
 		} else if (!strcmp(type, "function_definition") ||
 			   !strcmp(type, "class_definition")) {
-			TSNode name = ts_node_child_by_field_name(x, "name", 4);
+			TSNode name = sc_node_field(x, "name");
 			if (!ts_node_is_null(name)) {
 				struct local *l = scope_bind(sc,
 							     node_slice(pf, name));
@@ -249,15 +249,15 @@ static void build_scope(const struct sc_pyfile *pf, struct scope *sc,
 			   !strcmp(type, "for_statement") ||
 			   !strcmp(type, "for_in_clause")) {
 			bind_targets(pf, sc,
-				     ts_node_child_by_field_name(x, "left", 4));
+				     sc_node_field(x, "left"));
 		} else if (!strcmp(type, "as_pattern_target")) {
 			bind_targets(pf, sc, x);
 		} else if (!strcmp(type, "named_expression")) {
 			bind_targets(pf, sc,
-				     ts_node_child_by_field_name(x, "name", 4));
+				     sc_node_field(x, "name"));
 		} else if (!strcmp(type, "except_clause")) {
 			bind_targets(pf, sc,
-				     ts_node_child_by_field_name(x, "alias", 5));
+				     sc_node_field(x, "alias"));
 		} else if (!strcmp(type, "global_statement") ||
 			   !strcmp(type, "nonlocal_statement")) {
 			struct sc_children it;
@@ -299,7 +299,7 @@ static TSNode unparen(TSNode n)
 	int i;
 
 	for (i = 0; i < 64 && sc_node_is(n, "parenthesized_expression"); i++) {
-		TSNode c = ts_node_named_child(n, 0);
+		TSNode c = sc_node_named_child(n, 0);
 		if (ts_node_is_null(c) || sc_node_is(c, "comment"))
 			break;
 		n = c;
@@ -446,7 +446,7 @@ static int sql_arg(const struct mig *mg, const struct wctx *w, TSNode n,
 static void add_kwargs(const struct sc_pyfile *pf, TSNode call,
 		       struct sc_op *op)
 {
-	TSNode args = ts_node_child_by_field_name(call, "arguments", 9), c;
+	TSNode args = sc_node_field(call, "arguments"), c;
 	struct sc_children it;
 	size_t alloc = 0;
 
@@ -461,9 +461,9 @@ static void add_kwargs(const struct sc_pyfile *pf, TSNode call,
 		SC_ALLOC_GROW(op->kwargs, op->n_kwargs + 1, alloc);
 		k = &op->kwargs[op->n_kwargs++];
 		k->name = sc_node_strdup(pf,
-					 ts_node_child_by_field_name(c, "name", 4));
+					 sc_node_field(c, "name"));
 		k->value = sc_node_strdup(pf,
-					  ts_node_child_by_field_name(c, "value", 5));
+					  sc_node_field(c, "value"));
 	}
 	sc_children_release(&it);
 }
@@ -886,7 +886,7 @@ static int module_call_is_unknown(const struct mig *mg, const struct wctx *w,
 	int k;
 
 	for (k = 0; k < 16 && sc_node_is(obj, "attribute"); k++)
-		obj = ts_node_child_by_field_name(obj, "object", 6);
+		obj = sc_node_field(obj, "object");
 	if (!sc_node_is(obj, "identifier"))
 		return 0;
 	s = sc_node_text(mg->pf, obj, &len);
@@ -927,7 +927,7 @@ static void inline_func(const struct mig *mg, struct oplist *ol,
 	inner.flags = w->flags | extra;
 	inner.scope = &sc;
 	ol->stack[ol->depth++] = def;
-	walk_block(mg, ol, ts_node_child_by_field_name(def, "body", 4), &inner,
+	walk_block(mg, ol, sc_node_field(def, "body"), &inner,
 		   depth + 1);
 	ol->depth--;
 	free(sc.v);
@@ -955,8 +955,8 @@ static void handle_call(const struct mig *mg, struct oplist *ol, TSNode call,
 	TSNode fn = sc_call_function(call);
 
 	if (sc_node_is(fn, "attribute")) {
-		TSNode obj = ts_node_child_by_field_name(fn, "object", 6);
-		TSNode attr = ts_node_child_by_field_name(fn, "attribute", 9);
+		TSNode obj = sc_node_field(fn, "object");
+		TSNode attr = sc_node_field(fn, "attribute");
 		size_t len, i;
 		const char *name = sc_node_text(pf, attr, &len);
 		struct sc_op *op;
@@ -1014,7 +1014,7 @@ static void handle_call(const struct mig *mg, struct oplist *ol, TSNode call,
 		return;
 	}
 	if (sc_node_is(fn, "subscript")) {
-		TSNode v = ts_node_child_by_field_name(fn, "value", 5);
+		TSNode v = sc_node_field(fn, "value");
 		if (sc_node_is(v, "call") &&
 		    sc_node_text_is(pf, sc_call_function(v), "globals")) {
 			inline_multidb(mg, ol, w, depth);
@@ -1101,23 +1101,21 @@ static void walk_with(const struct mig *mg, struct oplist *ol, TSNode stmt,
 			continue;
 		sc_children_init(&items, c);
 		while (sc_children_next(&items, &item)) {
-			TSNode v = unparen(ts_node_child_by_field_name(item,
-								       "value", 5));
+			TSNode v = unparen(sc_node_field(item, "value"));
 			TSNode alias;
 			TSNode fn;
 
 			memset(&alias, 0, sizeof(alias));
 			if (sc_node_is(v, "as_pattern")) {
-				alias = ts_node_child_by_field_name(v, "alias", 5);
+				alias = sc_node_field(v, "alias");
 				if (sc_node_is(alias, "as_pattern_target"))
-					alias = ts_node_named_child(alias, 0);
-				v = unparen(ts_node_named_child(v, 0));
+					alias = sc_node_named_child(alias, 0);
+				v = unparen(sc_node_named_child(v, 0));
 			}
 			fn = sc_call_function(v);
 			if (sc_node_is(v, "call") && sc_node_is(fn, "attribute") &&
 			    sc_node_last_name_is(mg->pf, fn, "batch_alter_table") &&
-			    is_op_object(mg, ts_node_child_by_field_name(fn,
-								 "object", 6))) {
+			    is_op_object(mg, sc_node_field(fn, "object"))) {
 				struct sc_op tmp;
 
 				memset(&tmp, 0, sizeof(tmp));
@@ -1192,13 +1190,13 @@ static void walk_expr_stmt(const struct mig *mg, struct oplist *ol,
 			   TSNode stmt, const struct wctx *w, int depth)
 {
 	struct wctx inner = *w;
-	TSNode e = ts_node_named_child(stmt, 0);
+	TSNode e = sc_node_named_child(stmt, 0);
 	int i;
 
 	for (i = 0; i < 16 && sc_node_is(e, "assignment"); i++)
-		e = ts_node_child_by_field_name(e, "right", 5);
+		e = sc_node_field(e, "right");
 	for (i = 0; i < 16 && sc_node_is(e, "await"); i++)
-		e = ts_node_named_child(e, 0);
+		e = sc_node_named_child(e, 0);
 	e = unparen(e);
 	if (sc_node_is(e, "call"))
 		inner.stmt_call = e;
@@ -1262,7 +1260,7 @@ static void walk_block(const struct mig *mg, struct oplist *ol, TSNode block,
 /* pass, ..., a docstring, raise NotImplementedError, bare return. */
 static int stmt_is_empty(const struct sc_pyfile *pf, TSNode s)
 {
-	TSNode e = ts_node_named_child(s, 0);
+	TSNode e = sc_node_named_child(s, 0);
 
 	if (sc_node_is(s, "pass_statement"))
 		return 1;
@@ -1282,7 +1280,7 @@ static int stmt_is_empty(const struct sc_pyfile *pf, TSNode s)
 
 static enum sc_body_kind body_kind(const struct sc_pyfile *pf, TSNode def)
 {
-	TSNode body = ts_node_child_by_field_name(def, "body", 4), s;
+	TSNode body = sc_node_field(def, "body"), s;
 	struct sc_children it;
 	enum sc_body_kind kind = SC_BODY_EMPTY;
 
@@ -1384,11 +1382,11 @@ static void module_assignment(struct mig *mg, TSNode a)
 {
 	const struct sc_pyfile *pf = mg->pf;
 	struct sc_migration *m = mg->m;
-	TSNode left = ts_node_child_by_field_name(a, "left", 4);
-	TSNode right = ts_node_child_by_field_name(a, "right", 5);
+	TSNode left = sc_node_field(a, "left");
+	TSNode right = sc_node_field(a, "right");
 
 	while (sc_node_is(right, "assignment"))     /* a = b = 'x' */
-		right = ts_node_child_by_field_name(right, "right", 5);
+		right = sc_node_field(right, "right");
 	if (ts_node_is_null(right) || !sc_node_is(left, "identifier"))
 		return;
 	if (sc_node_text_is(pf, left, "revision")) {
@@ -1448,12 +1446,12 @@ static void scan_imports(struct mig *mg)
 			while (sc_children_next(&it, &n)) {
 				/* the name it binds: the alias, else the first
 				 * part (import a.b binds a) */
-				TSNode bound = ts_node_named_child(n, 0);
+				TSNode bound = sc_node_named_child(n, 0);
 				struct imported *im;
 
 				if (sc_node_is(n, "aliased_import")) {
-					bound = ts_node_child_by_field_name(n, "alias", 5);
-					n = ts_node_child_by_field_name(n, "name", 4);
+					bound = sc_node_field(n, "alias");
+					n = sc_node_field(n, "name");
 				}
 				if (!sc_node_is(n, "dotted_name"))
 					continue;
@@ -1470,8 +1468,7 @@ static void scan_imports(struct mig *mg)
 			sc_children_release(&it);
 			descend = 0;
 		} else if (!strcmp(type, "import_from_statement")) {
-			TSNode mod = ts_node_child_by_field_name(x, "module_name",
-								 11);
+			TSNode mod = sc_node_field(x, "module_name");
 			struct slice ms = node_slice(pf, mod);
 			struct sc_children it;
 			TSNode n;
@@ -1486,8 +1483,8 @@ static void scan_imports(struct mig *mg)
 				if (ts_node_eq(n, mod))
 					continue;
 				if (sc_node_is(n, "aliased_import")) {
-					orig = ts_node_child_by_field_name(n, "name", 4);
-					bound = ts_node_child_by_field_name(n, "alias", 5);
+					orig = sc_node_field(n, "name");
+					bound = sc_node_field(n, "alias");
 				}
 				if (!sc_node_is(bound, "identifier") &&
 				    !sc_node_is(bound, "dotted_name"))
@@ -1554,7 +1551,7 @@ int sc_migration_extract(struct sc_migration **out, const struct sc_pyfile *pf)
 
 	sc_children_init(&it, ts_tree_root_node(pf->tree));
 	while (sc_children_next(&it, &stmt)) {
-		TSNode e = ts_node_named_child(stmt, 0), def = stmt, name;
+		TSNode e = sc_node_named_child(stmt, 0), def = stmt, name;
 
 		if (first && sc_node_is(stmt, "expression_statement") &&
 		    (sc_node_is(e, "string") ||
@@ -1571,7 +1568,7 @@ int sc_migration_extract(struct sc_migration **out, const struct sc_pyfile *pf)
 		    sc_node_is(e, "assignment")) {
 			module_assignment(&mg, e);
 			/* names bound at module level are not unknown helpers */
-			name = ts_node_child_by_field_name(e, "left", 4);
+			name = sc_node_field(e, "left");
 			if (sc_node_is(name, "identifier")) {
 				struct slice sl = node_slice(pf, name);
 				sc_namemap_put(&mg.class_map, sl.s, sl.len, 0);
@@ -1579,8 +1576,8 @@ int sc_migration_extract(struct sc_migration **out, const struct sc_pyfile *pf)
 			continue;
 		}
 		if (sc_node_is(stmt, "decorated_definition"))
-			def = ts_node_child_by_field_name(stmt, "definition", 10);
-		name = ts_node_child_by_field_name(def, "name", 4);
+			def = sc_node_field(stmt, "definition");
+		name = sc_node_field(def, "name");
 		if (sc_node_is(def, "class_definition") && !ts_node_is_null(name)) {
 			struct slice sl = node_slice(pf, name);
 			sc_namemap_put(&mg.class_map, sl.s, sl.len, 0);
@@ -1606,15 +1603,13 @@ int sc_migration_extract(struct sc_migration **out, const struct sc_pyfile *pf)
 
 	if (!ts_node_is_null(up)) {
 		m->upgrade_kind = body_kind(pf, up);
-		m->upgrade_loc = sc_node_loc(ts_node_child_by_field_name(up,
-									 "name", 4));
+		m->upgrade_loc = sc_node_loc(sc_node_field(up, "name"));
 		extract_body(&mg, up, "upgrade", &m->up, &m->n_up, &unknown);
 		m->up_has_unknown_calls = unknown;
 	}
 	if (!ts_node_is_null(down)) {
 		m->downgrade_kind = body_kind(pf, down);
-		m->downgrade_loc = sc_node_loc(ts_node_child_by_field_name(down,
-									   "name", 4));
+		m->downgrade_loc = sc_node_loc(sc_node_field(down, "name"));
 		extract_body(&mg, down, "downgrade", &m->down, &m->n_down,
 			     &unknown);
 	}

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "tsguard.h"
 #include "util.h"
 
 const TSLanguage *tree_sitter_python(void);
@@ -121,6 +122,20 @@ int sc_node_is(TSNode n, const char *type)
 	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type);
 }
 
+TSNode sc_node_field(TSNode n, const char *field)
+{
+	if (ts_node_is_null(n))
+		return n;
+	return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
+}
+
+TSNode sc_node_named_child(TSNode n, uint32_t index)
+{
+	if (ts_node_is_null(n))
+		return n;
+	return ts_node_named_child(n, index);
+}
+
 void sc_children_init(struct sc_children *it, TSNode parent)
 {
 	it->cur = ts_tree_cursor_new(parent);
@@ -164,13 +179,13 @@ static TSNode unparen(TSNode n)
 
 	for (i = 0; i < MAX_PARENS && sc_node_is(n, "parenthesized_expression");
 	     i++) {
-		TSNode c = ts_node_named_child(n, 0);
+		TSNode c = sc_node_named_child(n, 0);
 		unsigned k;
 
 		/* skip a leading comment inside the parentheses */
 		for (k = 1; sc_node_is(c, "comment") &&
 			    k < ts_node_named_child_count(n); k++)
-			c = ts_node_named_child(n, k);
+			c = sc_node_named_child(n, k);
 		if (ts_node_is_null(c))
 			break;
 		n = c;
@@ -520,25 +535,31 @@ static void decode_escapes(struct sc_buf *b, const char *s, size_t n,
 /* Append the value of one `string` node; 0 when it has interpolations. */
 static int add_string(const struct sc_pyfile *pf, TSNode n, struct sc_buf *b)
 {
-	TSNode start, end;
+	TSNode start, end, c;
+	TSTreeCursor cur;
 	const char *t;
 	size_t len, i, plen;
 	uint32_t cs, ce;
-	int raw = 0, bytes = 0, fmt = 0;
-	unsigned k, count;
+	int raw = 0, bytes = 0, fmt = 0, interpolated = 0;
 
-	if (ts_node_has_error(n))
+	if (ts_node_has_error(n) || ts_node_child_count(n) < 2)
 		return 0;
-	count = ts_node_child_count(n);
-	if (count < 2)
+	/* first, last and every child in one pass (ts_node_child(n, k) is
+	 * linear in k: a loop over it is quadratic on a string with many
+	 * escape sequences) */
+	cur = ts_tree_cursor_new(n);
+	ts_tree_cursor_goto_first_child(&cur);
+	start = end = ts_tree_cursor_current_node(&cur);
+	do {
+		c = ts_tree_cursor_current_node(&cur);
+		if (sc_node_is(c, "interpolation"))
+			interpolated = 1;
+		end = c;
+	} while (!interpolated && ts_tree_cursor_goto_next_sibling(&cur));
+	ts_tree_cursor_delete(&cur);
+	if (interpolated || !sc_node_is(start, "string_start") ||
+	    !sc_node_is(end, "string_end"))
 		return 0;
-	start = ts_node_child(n, 0);
-	end = ts_node_child(n, count - 1);
-	if (!sc_node_is(start, "string_start") || !sc_node_is(end, "string_end"))
-		return 0;
-	for (k = 1; k + 1 < count; k++)
-		if (sc_node_is(ts_node_child(n, k), "interpolation"))
-			return 0;
 	t = sc_node_text(pf, start, &len);
 	for (plen = 0; plen < len && t[plen] != '\'' && t[plen] != '"'; plen++) {
 		switch (t[plen]) {
@@ -614,14 +635,13 @@ static int eval_string_depth(const struct sc_pyfile *pf, TSNode n, char **out,
 		return 1;
 	}
 	if (sc_node_is(n, "binary_operator") && depth < MAX_CONCAT_DEPTH &&
-	    sc_node_is(ts_node_child_by_field_name(n, "operator", 8), "+")) {
+	    sc_node_is(sc_node_field(n, "operator"), "+")) {
 		char *l = NULL, *r = NULL;
 
-		if (!eval_string_depth(pf, ts_node_child_by_field_name(n, "left", 4),
+		if (!eval_string_depth(pf, sc_node_field(n, "left"),
 				       &l, depth + 1))
 			return 0;
-		if (!eval_string_depth(pf, ts_node_child_by_field_name(n, "right",
-								       5),
+		if (!eval_string_depth(pf, sc_node_field(n, "right"),
 				       &r, depth + 1)) {
 			free(l);
 			return 0;
@@ -665,12 +685,12 @@ int sc_eval_int(const struct sc_pyfile *pf, TSNode n, long *out)
 
 	n = unparen(n);
 	while (sc_node_is(n, "unary_operator")) {
-		TSNode op = ts_node_child_by_field_name(n, "operator", 8);
+		TSNode op = sc_node_field(n, "operator");
 		if (sc_node_is(op, "-"))
 			neg = !neg;
 		else if (!sc_node_is(op, "+"))
 			return 0;
-		n = unparen(ts_node_child_by_field_name(n, "argument", 8));
+		n = unparen(sc_node_field(n, "argument"));
 	}
 	if (!sc_node_is(n, "integer"))
 		return 0;
@@ -808,9 +828,9 @@ static void scan_const_stmt(const struct sc_pyfile *pf, TSNode stmt,
 
 	if (!sc_node_is(stmt, "expression_statement"))
 		return;
-	a = ts_node_named_child(stmt, 0);
+	a = sc_node_named_child(stmt, 0);
 	if (sc_node_is(a, "augmented_assignment")) {
-		poison_targets(pf, ts_node_child_by_field_name(a, "left", 4),
+		poison_targets(pf, sc_node_field(a, "left"),
 			       r, n, alloc);
 		return;
 	}
@@ -818,12 +838,12 @@ static void scan_const_stmt(const struct sc_pyfile *pf, TSNode stmt,
 		return;
 	value = a;
 	while (sc_node_is(value, "assignment")) {
-		TSNode left = ts_node_child_by_field_name(value, "left", 4);
+		TSNode left = sc_node_field(value, "left");
 		if (nt < SC_ARRAY_SIZE(targets))
 			targets[nt++] = left;
 		else
 			poison_targets(pf, left, r, n, alloc);
-		value = ts_node_child_by_field_name(value, "right", 5);
+		value = sc_node_field(value, "right");
 	}
 	value = unparen(value);
 	for (i = 0; i < nt; i++) {
@@ -933,7 +953,7 @@ static TSNode module_value_of(const struct sc_pyfile *pf, const char *name,
 	memset(&found, 0, sizeof(found));
 	sc_children_init(&it, ts_tree_root_node(pf->tree));
 	while (sc_children_next(&it, &stmt)) {
-		TSNode a = ts_node_named_child(stmt, 0);
+		TSNode a = sc_node_named_child(stmt, 0);
 		TSNode left;
 		size_t l;
 		const char *t;
@@ -941,11 +961,11 @@ static TSNode module_value_of(const struct sc_pyfile *pf, const char *name,
 		if (!sc_node_is(stmt, "expression_statement") ||
 		    !sc_node_is(a, "assignment"))
 			continue;
-		left = ts_node_child_by_field_name(a, "left", 4);
+		left = sc_node_field(a, "left");
 		t = sc_node_text(pf, left, &l);
 		if (sc_node_is(left, "identifier") && l == len &&
 		    !memcmp(t, name, len))
-			found = ts_node_child_by_field_name(a, "right", 5);
+			found = sc_node_field(a, "right");
 	}
 	sc_children_release(&it);
 	return found;
@@ -1020,7 +1040,7 @@ int sc_eval_string_list(const struct sc_pyfile *pf, TSNode n, char ***out, size_
 
 TSNode sc_call_function(TSNode call)
 {
-	return ts_node_child_by_field_name(call, "function", 8);
+	return sc_node_field(call, "function");
 }
 
 static int is_positional(TSNode c)
@@ -1034,7 +1054,7 @@ static int is_positional(TSNode c)
 
 TSNode sc_call_positional(TSNode call, unsigned index)
 {
-	TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+	TSNode args = sc_node_field(call, "arguments");
 	TSNode c, found;
 	struct sc_children it;
 	unsigned i = 0;
@@ -1061,7 +1081,7 @@ TSNode sc_call_positional(TSNode call, unsigned index)
 
 unsigned sc_call_n_positional(TSNode call)
 {
-	TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+	TSNode args = sc_node_field(call, "arguments");
 	TSNode c;
 	struct sc_children it;
 	unsigned i = 0;
@@ -1080,7 +1100,7 @@ unsigned sc_call_n_positional(TSNode call)
 
 TSNode sc_call_keyword(const struct sc_pyfile *pf, TSNode call, const char *name)
 {
-	TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+	TSNode args = sc_node_field(call, "arguments");
 	TSNode c, found;
 	struct sc_children it;
 
@@ -1090,9 +1110,9 @@ TSNode sc_call_keyword(const struct sc_pyfile *pf, TSNode call, const char *name
 	sc_children_init(&it, args);
 	while (sc_children_next(&it, &c)) {
 		if (sc_node_is(c, "keyword_argument") &&
-		    sc_node_text_is(pf, ts_node_child_by_field_name(c, "name", 4),
+		    sc_node_text_is(pf, sc_node_field(c, "name"),
 				    name))
-			found = ts_node_child_by_field_name(c, "value", 5);
+			found = sc_node_field(c, "value");
 	}
 	sc_children_release(&it);
 	return found;
@@ -1100,7 +1120,7 @@ TSNode sc_call_keyword(const struct sc_pyfile *pf, TSNode call, const char *name
 
 int sc_call_has_splat(TSNode call)
 {
-	TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+	TSNode args = sc_node_field(call, "arguments");
 	TSNode c;
 	struct sc_children it;
 	int found = 0;
@@ -1121,7 +1141,7 @@ const char *sc_node_last_name(const struct sc_pyfile *pf, TSNode n, size_t *len)
 	if (sc_node_is(n, "call"))
 		n = sc_call_function(n);
 	if (sc_node_is(n, "attribute"))
-		n = ts_node_child_by_field_name(n, "attribute", 9);
+		n = sc_node_field(n, "attribute");
 	if (!sc_node_is(n, "identifier")) {
 		*len = 0;
 		return NULL;
@@ -1228,7 +1248,7 @@ static void set_column_type(const struct sc_pyfile *pf, TSNode type,
 	/* sa.String(50).with_variant(...) is a String(50) */
 	for (i = 0; i < 8 && sc_node_is(base, "call"); i++) {
 		TSNode fn = sc_call_function(base);
-		TSNode obj = ts_node_child_by_field_name(fn, "object", 6);
+		TSNode obj = sc_node_field(fn, "object");
 		if (!sc_node_is(fn, "attribute") || !sc_node_is(obj, "call"))
 			break;
 		if (!sc_node_last_name_is(pf, fn, "with_variant") &&
@@ -1413,6 +1433,7 @@ int sc_pyfile_parse(struct sc_pyfile **out, struct sc_srcfile *file)
 	struct sc_pyfile *pf = sc_xcalloc(1, sizeof(*pf));
 	TSParser *parser;
 	const char *nul;
+	size_t guard_at = 0;
 	int rc = 0;
 
 	*out = NULL;
@@ -1428,6 +1449,13 @@ int sc_pyfile_parse(struct sc_pyfile **out, struct sc_srcfile *file)
 		file->syntax_error = 1;
 		file->error_loc = loc_of_offset(file, (size_t)(nul - file->data));
 		file->error_msg = sc_xstrdup("file contains NUL bytes");
+		goto out;
+	}
+	/* what Debian's tree-sitter would corrupt its heap on (tsguard.h) */
+	if (sc_tsguard_python(file->data, file->len, &guard_at,
+			      &file->error_msg) < 0) {
+		file->syntax_error = 1;
+		file->error_loc = loc_of_offset(file, guard_at);
 		goto out;
 	}
 	parser = get_parser();

@@ -44,7 +44,9 @@ struct sc_srcfile *sc_srcfile_new(const char *path, const char *data, size_t len
  * Parse `file` into *out (owned by the caller; sc_pyfile_free). Also fills
  * file->syntax_error/error_loc/error_msg and file->comments. Returns 0, or
  * -1 with sc_error_set() when the parser cannot be set up at all (an ABI
- * mismatch). A syntax error or an oversized file is not a failure.
+ * mismatch). A syntax error or an oversized file is not a failure; nor is
+ * a text that would break tree-sitter (tsguard.h), which gets a syntax
+ * error without being parsed. Either way (*out)->tree may be NULL.
  */
 int sc_pyfile_parse(struct sc_pyfile **out, struct sc_srcfile *file);
 void sc_pyfile_free(struct sc_pyfile *pf);
@@ -60,6 +62,13 @@ int sc_node_text_is(const struct sc_pyfile *pf, TSNode n, const char *s);
 char *sc_node_strdup(const struct sc_pyfile *pf, TSNode n);
 struct sc_loc sc_node_loc(TSNode n);
 int sc_node_is(TSNode n, const char *type);
+/*
+ * ts_node_child_by_field_name and ts_node_named_child for a node that may
+ * be null (absent, as an optional field often is): tree-sitter 0.20.7
+ * dereferences a null node and crashes; these return a null node.
+ */
+TSNode sc_node_field(TSNode n, const char *field);
+TSNode sc_node_named_child(TSNode n, uint32_t index);
 
 /*
  * Literal evaluation. Each returns 1 and sets *out when the node is (or

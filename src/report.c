@@ -339,10 +339,19 @@ static void text_diag(struct sc_buf *b, const struct sc_diag *d, int color)
 
 	if (d->source_line) {
 		struct sc_buf line = SC_BUF_INIT;
+		/* columns within the window kept of a long line (diag.h) */
+		unsigned first = d->source_col ? d->source_col : 1;
+		unsigned col = d->col > first ? d->col - first + 1 : 1;
+		unsigned end = d->end_line != d->line ? 0 :
+			d->end_col > first ? d->end_col - first + 1 : 1;
 
-		render_line(&line, d->source_line, d->col,
-			    d->end_line == d->line ? d->end_col : 0,
-			    &before, &width);
+		if (d->source_cut & SC_CUT_LEFT)
+			sc_buf_adds(&line, "...");
+		render_line(&line, d->source_line, col, end, &before, &width);
+		if (d->source_cut & SC_CUT_LEFT)
+			before += 3;
+		if (d->source_cut & SC_CUT_RIGHT)
+			sc_buf_adds(&line, "...");
 		add_spaces(b, w + 1);
 		sc_buf_adds(b, "|\n");
 		sc_buf_addf(b, "%u |", d->line);

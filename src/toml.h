@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+struct sc_namemap;
+
 enum sc_toml_type {
 	SC_TOML_TABLE = 0, SC_TOML_ARRAY, SC_TOML_STRING, SC_TOML_INTEGER,
 	SC_TOML_BOOLEAN, SC_TOML_OTHER, /* float, dates */
@@ -23,7 +25,8 @@ struct sc_toml {
 	long long num;          /* SC_TOML_INTEGER */
 	int boolean;            /* SC_TOML_BOOLEAN */
 	struct sc_toml **kids;  /* table members in file order, or array items */
-	size_t n;
+	size_t n, alloc;
+	struct sc_namemap *index; /* tables with many members: key -> kids[i] */
 };
 
 /*

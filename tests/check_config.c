@@ -68,6 +68,168 @@ START_TEST(test_toml_errors)
 }
 END_TEST
 
+/* `prefix`, `unit` n times, `suffix` (owned by the caller). */
+static char *repeat(const char *prefix, const char *unit, size_t n,
+		    const char *suffix, size_t *len)
+{
+	size_t pl = strlen(prefix), ul = strlen(unit), sl = strlen(suffix), i;
+	char *s = sc_xmalloc(pl + ul * n + sl + 1), *p = s;
+
+	memcpy(p, prefix, pl);
+	p += pl;
+	for (i = 0; i < n; i++, p += ul)
+		memcpy(p, unit, ul);
+	memcpy(p, suffix, sl + 1);
+	*len = pl + ul * n + sl;
+	return s;
+}
+
+/* Nesting that would corrupt tree-sitter's heap is refused first (it
+ * crashed: regress/config/unclosed-arrays-65533.toml), and deep nesting
+ * within the limit is read without deep recursion. */
+START_TEST(test_toml_hostile_nesting)
+{
+	struct sc_toml *root = NULL;
+	const struct sc_toml *t;
+	size_t len, n, i;
+	char *text, *inner;
+
+	text = repeat("x = ", "[", 65533, "\n", &len);
+	ck_assert_int_lt(sc_toml_parse(&root, text, len), 0);
+	ck_assert_ptr_null(root);
+	ck_assert_msg(strstr(sc_error_last(), "line 1: arrays and inline tables "
+			     "nested more than 128 deep") != NULL,
+		      "%s", sc_error_last());
+	free(text);
+
+	/* 100,000 inline tables (this recursed in value() and first_error) */
+	inner = repeat("", "{a = ", 100000, "1", &len);
+	text = repeat(inner, "}", 100000, "\n", &len);
+	free(inner);
+	ck_assert_int_lt(sc_toml_parse(&root, text, len), 0);
+	free(text);
+
+	/* 128 deep is fine */
+	inner = repeat("\n\nx = ", "[", 127, "1", &len);
+	text = repeat(inner, "]", 127, "\n", &len);
+	free(inner);
+	ck_assert_int_eq(sc_toml_parse(&root, text, len), 0);
+	for (t = sc_toml_get(root, "x"), n = 0; t && t->n; t = t->kids[0])
+		n++;
+	ck_assert_uint_eq(n, 127);
+	sc_toml_free(root);
+	free(text);
+
+	/* brackets in strings and comments do not count */
+	text = repeat("x = '", "[", 1000, "' # ", &len);
+	inner = repeat(text, "{", 1000, "\ny = \"\"\"[[[\n[[[\"\"\"\n", &len);
+	ck_assert_int_eq(sc_toml_parse(&root, inner, len), 0);
+	ck_assert_uint_eq(strlen(sc_toml_get(root, "x")->str), 1000);
+	sc_toml_free(root);
+	free(text);
+	free(inner);
+
+	/* a key of 30,000 parts (key_parts recursed per part, and so did
+	 * sc_toml_free on the tables it makes) */
+	for (i = 0; i < 2; i++) {
+		text = repeat(i ? "[" : "", "a.", 30000, i ? "b]\nc = 1\n" : "b = 1\n",
+			      &len);
+		ck_assert_int_eq(sc_toml_parse(&root, text, len), 0);
+		for (t = root, n = 0; t && t->type == SC_TOML_TABLE && t->n;
+		     t = t->kids[0])
+			n++;
+		ck_assert_uint_eq(n, i ? 30002 : 30001);
+		sc_toml_free(root);
+		free(text);
+	}
+}
+END_TEST
+
+/* Wide files stay linear: arrays walked with a cursor, keys hashed. */
+START_TEST(test_toml_wide)
+{
+	struct sc_buf b = SC_BUF_INIT;
+	struct sc_toml *root = NULL;
+	size_t len, i;
+	char *text = repeat("x = [", "1, ", 50000, "2]\n", &len);
+
+	ck_assert_int_eq(sc_toml_parse(&root, text, len), 0);
+	ck_assert_uint_eq(sc_toml_get(root, "x")->n, 50001);
+	sc_toml_free(root);
+	free(text);
+
+	for (i = 0; i < 20000; i++)
+		sc_buf_addf(&b, "k%zu = %zu\n", i, i);
+	ck_assert_int_eq(sc_toml_parse(&root, b.buf, b.len), 0);
+	ck_assert_int_eq(sc_toml_get(root, "k19999")->num, 19999);
+	ck_assert_int_eq(sc_toml_get(root, "k7")->num, 7);
+	ck_assert_ptr_null(sc_toml_get(root, "k20000"));
+	sc_toml_free(root);
+	sc_buf_adds(&b, "k123 = 0\n");
+	ck_assert_int_lt(sc_toml_parse(&root, b.buf, b.len), 0);
+	ck_assert_msg(strstr(sc_error_last(), "line 20001: key 'k123' is "
+			     "defined twice") != NULL, "%s", sc_error_last());
+	sc_buf_release(&b);
+}
+END_TEST
+
+/* A configuration file over the size cap is an error naming the file and
+ * the limit (it was cut at 4 MiB and its tail silently ignored). */
+START_TEST(test_config_too_big)
+{
+	char *dir = tu_mkdtemp(), *path;
+	struct sc_config c;
+	FILE *f;
+	size_t i;
+	int found = 1;
+
+	path = sc_xasprintf("%s/.schemacheck.toml", dir);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	fputs("ignore = [\"SC2\"]\n", f);
+	for (i = 0; (size_t)ftell(f) <= SC_CONFIG_MAX_SIZE; i++)
+		fputs("# padding padding padding padding padding padding padding\n", f);
+	fputs("select = [1, 2\n", f);
+	fclose(f);
+	sc_config_init(&c);
+	ck_assert_int_eq(sc_config_load(&c, path, ".schemacheck.toml", &found),
+			 SC_EUSAGE);
+	ck_assert_int_eq(found, 0);
+	ck_assert_msg(strstr(sc_error_last(), ".schemacheck.toml: the "
+			     "configuration file is larger than 4 MiB") != NULL,
+		      "%s", sc_error_last());
+	ck_assert_int_eq(c.n_ignore, 0);
+	sc_config_release(&c);
+	free(path);
+	tu_rmtree(dir);
+}
+END_TEST
+
+/* Only regular files are read, and opening one never blocks: a FIFO
+ * with no writer (a symlink to /dev/stdin can be one) is refused. */
+START_TEST(test_config_not_regular)
+{
+	char *dir = tu_mkdtemp(), *path;
+	struct sc_config c;
+	int found = 1;
+
+	path = sc_xasprintf("%s/.schemacheck.toml", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	sc_config_init(&c);
+	ck_assert_int_eq(sc_config_load(&c, path, ".schemacheck.toml", &found),
+			 SC_ERROR);
+	ck_assert_int_eq(found, 0);
+	ck_assert_msg(strstr(sc_error_last(), "cannot read '.schemacheck.toml': "
+			     "not a regular file") != NULL, "%s", sc_error_last());
+	ck_assert_int_eq(sc_config_load(&c, "/dev/null", "/dev/null", &found),
+			 SC_ERROR);
+	ck_assert_int_eq(sc_config_load(&c, dir, "a folder", &found), SC_ERROR);
+	sc_config_release(&c);
+	free(path);
+	tu_rmtree(dir);
+}
+END_TEST
+
 /* Load `text` as file `name` in a temp folder; returns the status. */
 static int load(struct sc_config *c, const char *name, const char *text,
 		int *found)
@@ -262,9 +424,14 @@ int main(void)
 	TCase *tc = tcase_create("core");
 	int rc;
 
+	tcase_set_timeout(tc, 60);
 	sc_gitsrc_global_init();
 	tcase_add_test(tc, test_toml_values);
 	tcase_add_test(tc, test_toml_errors);
+	tcase_add_test(tc, test_toml_hostile_nesting);
+	tcase_add_test(tc, test_toml_wide);
+	tcase_add_test(tc, test_config_too_big);
+	tcase_add_test(tc, test_config_not_regular);
 	tcase_add_test(tc, test_config_keys);
 	tcase_add_test(tc, test_config_errors);
 	tcase_add_test(tc, test_discover);

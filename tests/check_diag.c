@@ -690,6 +690,61 @@ START_TEST(test_large_lists)
 }
 END_TEST
 
+/*
+ * Diagnostics all along one 180 KB line (issue 7): each keeps a window of
+ * the line, not a copy of it, and columns are right far into it.
+ */
+START_TEST(test_add_long_line)
+{
+	struct sc_buf b = SC_BUF_INIT;
+	struct sc_diags ds = SC_DIAGS_INIT;
+	struct sc_srcfile *f;
+	struct sc_diag *d;
+	struct sc_loc l;
+	size_t i, line_len;
+	unsigned col;
+
+	sc_buf_adds(&b, "def upgrade():\n    ");
+	for (i = 0; i < 4000; i++)
+		sc_buf_addf(&b, "op.add_column('users', sa.Column('c%05zu')); ", i);
+	line_len = b.len - 15;
+	/* a two-byte character before the last column: one character */
+	sc_buf_adds(&b, "'\xc3\xa9'; op.drop_table('x')\nlast\n");
+	f = mkfile("m.py", sc_buf_str(&b));
+	sc_buf_release(&b);
+	for (i = 0; i < 4000; i += 2) {
+		col = (unsigned)(4 + i * 45);
+		l = L(1, col, 1, col + 13);
+		d = sc_diags_add(&ds, R("SC201"), f, &l, "c%zu", i);
+		ck_assert_uint_eq(d->col, col + 1);
+		ck_assert_uint_eq(d->end_col, col + 14);
+		ck_assert_uint_le(strlen(d->source_line), SC_SNIPPET_MAX);
+		ck_assert(!strncmp(d->source_line + (d->col - d->source_col),
+				   "op.add_column", 13));
+	}
+	ck_assert_uint_eq(ds.v[0].source_cut, SC_CUT_RIGHT);
+	ck_assert_uint_eq(ds.v[0].source_col, 1);
+	ck_assert_uint_eq(ds.v[1000].source_cut, SC_CUT_LEFT | SC_CUT_RIGHT);
+	ck_assert_uint_eq(ds.v[1000].source_col,
+			  4 + 2000 * 45 - SC_SNIPPET_BEFORE + 1);
+	/* past the multi-byte character, columns count it once */
+	col = (unsigned)line_len + 9;
+	l = L(1, col, 1, col + 8);
+	d = sc_diags_add(&ds, R("SC201"), f, &l, "after");
+	ck_assert_uint_eq(d->col, col);
+	ck_assert_uint_eq(d->end_col, col + 8);
+	ck_assert_uint_eq(d->source_cut, SC_CUT_LEFT);
+	ck_assert_ptr_nonnull(strstr(d->source_line, "'\xc3\xa9'; op.drop_table"));
+	/* the window never starts inside a character */
+	col = (unsigned)line_len + 1 + SC_SNIPPET_BEFORE;
+	l = L(1, col, 1, col + 1);
+	d = sc_diags_add(&ds, R("SC201"), f, &l, "boundary");
+	ck_assert_uint_eq(((unsigned char)d->source_line[0] & 0xc0) != 0x80, 1);
+	sc_diags_release(&ds);
+	freefile(f);
+}
+END_TEST
+
 START_TEST(test_utf8_decode)
 {
 	unsigned long cp;
@@ -722,6 +777,7 @@ static Suite *diag_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_add_columns_utf8_tabs);
 	tcase_add_test(tc, test_add_spans_and_edges);
+	tcase_add_test(tc, test_add_long_line);
 	tcase_add_test(tc, test_utf8_decode);
 	tcase_add_test(tc, test_sort_dedup_count_take);
 	tcase_add_test(tc, test_suppress_same_line_and_line_before);

@@ -904,11 +904,13 @@ START_TEST(test_deep_expression)
 	sc_buf_adds(&b, "op.drop_table('inner')");
 	for (i = 0; i < depth; i++)
 		sc_buf_addch(&b, ')');
+	/* 10,000 levels of comprehensions hold 50,000 tokens open at
+	 * once, under what the parser is trusted with (tsguard.h) */
 	sc_buf_adds(&b, ")\n    x = [");
-	for (i = 0; i < depth; i++)
+	for (i = 0; i < depth / 2; i++)
 		sc_buf_adds(&b, "[a for a in ");
 	sc_buf_adds(&b, "b");
-	for (i = 0; i < depth; i++)
+	for (i = 0; i < depth / 2; i++)
 		sc_buf_addch(&b, ']');
 	sc_buf_adds(&b, "]\n    op.drop_table('after')\n");
 	load_n(b.buf, b.len);
@@ -920,6 +922,37 @@ START_TEST(test_deep_expression)
 	assert_strz(up(2)->table, "after");
 	/* the comprehensions were too deep to walk: say so */
 	ck_assert_int_eq(m->up_has_unknown_calls, 1);
+}
+END_TEST
+
+START_TEST(test_with_item_without_value)
+{
+	/* a fuzz reproducer: a `with` item whose value field is absent
+	 * (error recovery), then walked as a call */
+	load("def downgrade(:\n with o),:\n");
+	ck_assert_int_eq(sf->syntax_error, 1);
+	teardown();
+	load("def upgrade():\n    with (op.batch_alter_table('t')) as b, :\n"
+	     "        b.drop_column('c')\n");
+	ck_assert_uint_eq(m->n_up, 1);
+}
+END_TEST
+
+/* Hostile nesting is refused before tree-sitter sees it (tsguard.h). */
+START_TEST(test_unclosed_parens_refused)
+{
+	struct sc_buf b = SC_BUF_INIT;
+	size_t i;
+
+	sc_buf_adds(&b, "revision = '2'\ndown_revision = '1'\nx = ");
+	for (i = 0; i < 65533; i++)
+		sc_buf_addch(&b, '(');
+	sc_buf_adds(&b, "\ndef upgrade():\n    op.drop_table('t')\n");
+	load_n(b.buf, b.len);
+	sc_buf_release(&b);
+	ck_assert_int_eq(sf->syntax_error, 1);
+	ck_assert_int_eq(sf->error_loc.row, 2);
+	ck_assert_uint_eq(m->n_up, 0);
 }
 END_TEST
 
@@ -954,6 +987,8 @@ int main(void)
 	tcase_add_test(tc, test_syntax_error_partial);
 	tcase_add_test(tc, test_unparsed_files);
 	tcase_add_test(tc, test_deep_expression);
+	tcase_add_test(tc, test_with_item_without_value);
+	tcase_add_test(tc, test_unclosed_parens_refused);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "pysrc.h"
 #include "testutil.h"
+#include "tsguard.h"
 #include "util.h"
 
 static struct sc_srcfile *sf;
@@ -244,6 +245,145 @@ START_TEST(test_deep_error)
 	free(src);
 	ck_assert_int_eq(sf->syntax_error, 1);
 	ck_assert_ptr_nonnull(sf->error_msg);
+}
+END_TEST
+
+/* `prefix`, then `unit` n times, then `suffix` (owned by the caller). */
+static char *repeat(const char *prefix, const char *unit, size_t n,
+		    const char *suffix, size_t *len)
+{
+	size_t pl = strlen(prefix), ul = strlen(unit), sl = strlen(suffix), i;
+	char *s = sc_xmalloc(pl + ul * n + sl + 1), *p = s;
+
+	memcpy(p, prefix, pl);
+	p += pl;
+	for (i = 0; i < n; i++, p += ul)
+		memcpy(p, unit, ul);
+	memcpy(p, suffix, sl + 1);
+	*len = pl + ul * n + sl;
+	return s;
+}
+
+/*
+ * Debian's tree-sitter 0.20.7 corrupts its heap on a node of more than
+ * 65,535 children (tsguard.h): such texts get SC001 without a parse.
+ */
+START_TEST(test_guard_unclosed_brackets)
+{
+	size_t len;
+	char *src = repeat("revision = '1'\nx = ", "(", 65533, "\n", &len);
+
+	load_n(src, len);
+	free(src);
+	ck_assert_int_eq(sf->syntax_error, 1);
+	ck_assert_ptr_null(pf->tree);
+	ck_assert_msg(strstr(sf->error_msg, "'(' was never closed") != NULL,
+		      "%s", sf->error_msg);
+	/* at the outermost bracket left open */
+	ck_assert_int_eq(sf->error_loc.row, 1);
+	ck_assert_int_eq(sf->error_loc.col, 4);
+}
+END_TEST
+
+START_TEST(test_guard_comment_run)
+{
+	size_t len;
+	char *src = repeat("", "# c\n", 65534, "x = 1\n", &len);
+
+	load_n(src, len);
+	free(src);
+	ck_assert_int_eq(sf->syntax_error, 1);
+	ck_assert_ptr_null(pf->tree);
+	ck_assert_msg(strstr(sf->error_msg, "too many comments") != NULL,
+		      "%s", sf->error_msg);
+}
+END_TEST
+
+/* What the guard refuses and what it lets through, without a parse. */
+START_TEST(test_guard_estimate)
+{
+	static const struct {
+		const char *prefix, *unit, *suffix;
+		size_t n;
+		int refused;
+	} cases[] = {
+		/* open: each stays on the parse stack */
+		{ "x = ", "-", "", 70000, 1 },
+		{ "x = ", "not ", "", 70000, 1 },
+		{ "x = ", "lambda: ", "", 40000, 1 },
+		{ "x = ", "a if b else ", "", 20000, 1 },
+		{ "", "a = ", "", 40000, 1 },
+		{ "x = ", "f'{x!r:", "", 15000, 1 },
+		{ "x = ", "(a, b, ", "", 20000, 1 },
+		{ "x = ", "... ", "", 25000, 1 },
+		{ "# c\r", "(", "", 70000, 1 },
+		{ "x = (", "# c\n", "a, b)", 70000, 1 },
+		{ "", "try:\n", "", 40000, 1 },
+		{ "x = '", "\\'", "", 40000, 1 },
+		{ "x = f'", "{{", "", 40000, 1 },
+		/* folded as the grammar reduces them */
+		{ "x = [", "1, ", "]", 200000, 0 },
+		{ "x = [", "1,  # c\n", "]", 100000, 0 },
+		{ "x = ", "a + ", "1", 200000, 0 },
+		{ "x = ", "'s' ", "", 200000, 0 },
+		{ "x = a", ".b", "", 200000, 0 },
+		{ "x = f", "(x)", "", 200000, 0 },
+		{ "", "x = 1  # c\n", "", 100000, 0 },
+		{ "", "x = 1; ", "", 100000, 0 },
+		{ "X = {", "'k': -1, ", "}", 100000, 0 },
+		{ "x = '", "\\'", "'\n", 200000, 0 },
+		{ "", "try:\n    pass\nexcept E:\n    pass\n", "", 50000, 0 },
+		/* 10,000 deep is parsed (the hostile test's nesting) */
+		{ "x = ", "'a' if x else (", "", 10000, 0 },
+		{ "x = ", "{'a': ", "", 10000, 0 },
+	};
+	size_t k, len, off;
+	char *src, *msg;
+
+	for (k = 0; k < SC_ARRAY_SIZE(cases); k++) {
+		int rc;
+
+		src = repeat(cases[k].prefix, cases[k].unit, cases[k].n,
+			     cases[k].suffix, &len);
+		msg = NULL;
+		rc = sc_tsguard_python(src, len, &off, &msg);
+		ck_assert_msg((rc < 0) == cases[k].refused,
+			      "case %zu ('%s' x %zu): %s", k, cases[k].unit,
+			      cases[k].n, msg ? msg : "let through");
+		ck_assert_int_eq(msg != NULL, cases[k].refused);
+		free(msg);
+		free(src);
+	}
+}
+END_TEST
+
+/* A string with many escape sequences: its value in linear time. */
+START_TEST(test_string_many_children)
+{
+	size_t len;
+	char *src = repeat("X = '", "\\n", 200000, "'\n", &len);
+	char *v = NULL;
+
+	load_n(src, len);
+	free(src);
+	ck_assert_int_eq(sf->syntax_error, 0);
+	ck_assert_int_eq(sc_eval_string(pf, value_of("X"), &v), 1);
+	ck_assert_uint_eq(strlen(v), 200000);
+	free(v);
+}
+END_TEST
+
+START_TEST(test_null_node_helpers)
+{
+	TSNode none;
+
+	memset(&none, 0, sizeof(none));
+	ck_assert(ts_node_is_null(sc_node_field(none, "value")));
+	ck_assert(ts_node_is_null(sc_node_named_child(none, 0)));
+	ck_assert(ts_node_is_null(sc_call_function(none)));
+	load("f(x)\n");
+	ck_assert(!ts_node_is_null(sc_node_named_child(
+		ts_tree_root_node(pf->tree), 0)));
 }
 END_TEST
 
@@ -632,6 +772,11 @@ int main(void)
 	tcase_add_test(tc, test_odd_bytes);
 	tcase_add_test(tc, test_deep_nesting);
 	tcase_add_test(tc, test_deep_error);
+	tcase_add_test(tc, test_guard_unclosed_brackets);
+	tcase_add_test(tc, test_guard_comment_run);
+	tcase_add_test(tc, test_guard_estimate);
+	tcase_add_test(tc, test_string_many_children);
+	tcase_add_test(tc, test_null_node_helpers);
 	tcase_add_test(tc, test_constants);
 	tcase_add_test(tc, test_alias_cycle);
 	tcase_add_test(tc, test_eval_string);

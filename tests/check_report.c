@@ -237,6 +237,44 @@ START_TEST(test_text_snippets)
 }
 END_TEST
 
+/* A long line is shown as a window around the column, with "..." on
+ * the sides that were cut, and the carets under the span. */
+START_TEST(test_text_long_line)
+{
+	struct sc_buf b = SC_BUF_INIT;
+	struct sc_diags ds = SC_DIAGS_INIT;
+	struct sc_report_opts o = opts(SC_FMT_TEXT);
+	struct sc_srcfile *f;
+	struct sc_loc l;
+	char *out, *caret, *text;
+	size_t i;
+
+	for (i = 0; i < 2000; i++)
+		sc_buf_adds(&b, "x; ");
+	sc_buf_adds(&b, "op.drop_table('t'); ");
+	for (i = 0; i < 2000; i++)
+		sc_buf_adds(&b, "y; ");
+	f = mkfile("l.py", sc_buf_str(&b));
+	sc_buf_release(&b);
+	l = L(0, 6000, 0, 6013);
+	sc_diags_add(&ds, R("SC204"), f, &l, "far");
+	freefile(f);
+	o.quiet = 1;
+	out = render(&ds, &o);
+	text = strstr(out, "1 | ...");
+	ck_assert_msg(text != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "...\n  | ") != NULL, "%s", out);
+	ck_assert_uint_lt(strlen(out), 2 * SC_SNIPPET_MAX);
+	/* the carets sit under op.drop_table */
+	caret = strchr(strstr(out, "  | "), '^');
+	ck_assert_ptr_nonnull(caret);
+	ck_assert_uint_eq(strspn(caret, "^"), 13);
+	ck_assert(!strncmp(text + (caret - strstr(out, "  | ")), "op.drop_table", 13));
+	free(out);
+	sc_diags_release(&ds);
+}
+END_TEST
+
 START_TEST(test_text_summary_variants)
 {
 	struct sc_diags ds = SC_DIAGS_INIT;
@@ -656,6 +694,7 @@ static Suite *report_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_text_design_example);
 	tcase_add_test(tc, test_text_snippets);
+	tcase_add_test(tc, test_text_long_line);
 	tcase_add_test(tc, test_text_summary_variants);
 	tcase_add_test(tc, test_text_color);
 	tcase_add_test(tc, test_text_statistics);

@@ -14,21 +14,33 @@ cd "$top"
 rm -rf "$out"
 mkdir -p "$out/migration" "$out/models" "$out/suppress" "$out/sqlddl" "$out/config"
 
-# put DIR FILE: copy FILE into DIR under the hash of its content.
+# put DIR... < LIST: copy each file named in LIST (one a line) into each
+# DIR under the hash of its content: in one Python process when there is
+# one (a process per file made this take a minute), else with cp.
 put() {
-	h=$(sha1sum < "$2" | cut -c1-40)
-	cp "$2" "$1/$h"
+	if command -v python3 >/dev/null 2>&1; then
+		python3 -c '
+import hashlib, os, sys
+for path in sys.stdin.read().split("\n"):
+    if path:
+        data = open(path, "rb").read()
+        name = hashlib.sha1(data).hexdigest()
+        for d in sys.argv[1:]:
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(data)
+' "$@"
+		return
+	fi
+	tr '\n' '\0' | xargs -0 -r sha1sum | while read -r h f; do
+		for d in "$@"; do cp "$f" "$d/$h"; done
+	done
 }
 
 find testdata -type f -name '*.py' | sort > "$out/.py-list"
-while IFS= read -r f; do
-	for t in migration models suppress; do put "$out/$t" "$f"; done
-done < "$out/.py-list"
-
+put "$out/migration" "$out/models" "$out/suppress" < "$out/.py-list"
 { find testdata -type f -name '*.toml'; find tests/fuzz/seeds/config -type f; } | sort |
-while IFS= read -r f; do put "$out/config" "$f"; done
-
-for f in tests/fuzz/seeds/sqlddl/*; do [ -f "$f" ] && put "$out/sqlddl" "$f"; done
+	put "$out/config"
+find tests/fuzz/seeds/sqlddl -type f | sort | put "$out/sqlddl"
 if command -v python3 >/dev/null 2>&1; then
 	python3 - "$out/sqlddl" "$out/.py-list" <<'PYEOF'
 import ast, hashlib, os, re, sys
