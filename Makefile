@@ -23,11 +23,11 @@ DEVELOPER ?= 1
 SAN ?=
 PREFIX ?= /usr/local
 
-PKGS := libgit2 tree-sitter libpcre2-8 inih
+PKGS := libgit2 tree-sitter libpcre2-8 inih libcrypto
 GRAMMAR := build/grammar/libtree-sitter-python.a build/grammar/libtree-sitter-toml.a
 
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(CFLAGS) -Wall -Wextra -Wshadow \
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -pthread $(CFLAGS) -Wall -Wextra -Wshadow \
 	-Wformat=2 -Wno-missing-field-initializers -Wstrict-prototypes \
 	-Isrc -Irules -I$(B)/gen
 ifeq ($(DEVELOPER),1)
@@ -39,10 +39,10 @@ ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIBS = $(GRAMMAR) $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBS = $(GRAMMAR) $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRC := $(filter-out src/main.c src/notls.c,$(wildcard src/*.c))
 RULE_SRC := $(sort $(wildcard rules/sc*.c))
 RULE_ALL := $(sort $(wildcard rules/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(RULE_ALL:%.c=$(B)/%.o)
@@ -62,13 +62,29 @@ all: $(B)/schemacheck $(B)/schemacheck.1
 setup $(GRAMMAR):
 	@scripts/setup.sh
 
-$(B)/%.o: %.c $(GRAMMAR) | $(DOC_INC) $(B)/gen/hook.inc
+$(B)/%.o: %.c $(GRAMMAR) | $(DOC_INC) $(B)/gen/hook.inc $(B)/gen/factsid.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DSC_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
 
 $(B)/gen/%.doc.inc: rules/%.c rules/mkdoc.awk
 	@mkdir -p $(dir $@)
 	awk -f rules/mkdoc.awk $< > $@.tmp && mv $@.tmp $@
+
+# The id of the extraction code: the facts cache (src/cache.c) keeps the
+# facts of each file version under it, so facts made by other sources are
+# never read. Rewritten only when it changes.
+# The id of the whole build (SC_BUILD_ID, every source and the version)
+# keys the report cache of --all (src/runcache.c).
+EXTRACT_SRC := $(sort $(wildcard src/*.c src/*.h))
+BUILD_SRC := $(EXTRACT_SRC) $(sort $(wildcard rules/*.c rules/*.h rules/*.def \
+	rules/*.awk hooks/*)) $(wildcard VERSION)
+$(B)/gen/factsid.h: $(BUILD_SRC) Makefile
+	@mkdir -p $(dir $@)
+	@id=$$(cat $(EXTRACT_SRC) | sha1sum | cut -c1-40); \
+	bid=$$(cat $(BUILD_SRC) | sha1sum | cut -c1-40); \
+	printf '#define SC_EXTRACTOR_ID "%s"\n#define SC_BUILD_ID "%s"\n' \
+		"$$id" "$$bid" > $@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 $(B)/gen/hook.inc: hooks/pre-commit
 	@mkdir -p $(dir $@)
@@ -78,7 +94,8 @@ $(B)/libsc.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/schemacheck: $(B)/src/main.o $(B)/libsc.a
+# src/notls.c goes into the executable itself (see its comment).
+$(B)/schemacheck: $(B)/src/main.o $(B)/src/notls.o $(B)/libsc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The manual page, from the binary's own --help, rules and explain texts.
@@ -141,7 +158,7 @@ bench: $(B)/schemacheck
 # tests/fuzz/run-regress.sh replays the reproducers without libFuzzer.
 FUZZ_SECONDS ?= 60
 .PHONY: fuzz
-fuzz: $(GRAMMAR) $(DOC_INC) $(B)/gen/hook.inc
+fuzz: $(GRAMMAR) $(DOC_INC) $(B)/gen/hook.inc $(B)/gen/factsid.h
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk B=$(B) \
 		FUZZ_SECONDS=$(FUZZ_SECONDS) $(if $(FUZZ_JOBS),FUZZ_JOBS=$(FUZZ_JOBS)) fuzz-run
 
@@ -182,4 +199,4 @@ clean:
 	rm -rf build/asan $(B)/src $(B)/rules $(B)/gen $(B)/tests $(B)/libsc.a $(B)/schemacheck \
 		$(B)/schemacheck.1
 
--include $(LIB_OBJ:.o=.d) $(B)/src/main.d
+-include $(LIB_OBJ:.o=.d) $(B)/src/main.d $(B)/src/notls.d

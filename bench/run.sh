@@ -14,6 +14,15 @@
 #   repos/         the generated repositories (bench/gen.c), made once and
 #                  reused until gen.c or the recipe below changes
 #
+# schemacheck keeps a cache (src/cache.c: extracted facts by blob id; for
+# --all also the last report, src/runcache.c, reused while nothing it
+# depends on changed): in a git repository under .git/schemacheck/, for
+# the corpora (a plain folder) in $BENCH_OUT/cache-s3
+# (SCHEMACHECK_CACHE_DIR). Warm-up rounds fill it, so the measured runs of
+# 1, 2, 3-warm and 4 are runs with a cache; 1 and 2 also measure a first
+# run (cache deleted before each run), 3 a warm run with the report cache
+# off, for reference, and 3-cold is a first run.
+#
 # Scenarios:
 #   1  hook (--staged), ~1,000-file repository, one staged migration, against
 #      /usr/bin/python3 ast.parse of the staged .py files (bench/pyparse.py)
@@ -24,8 +33,9 @@
 #      /tmp/corpora; skipped when neither has SCRIPT_DIRS.tsv) against one
 #      /usr/bin/python3 that ast.parses every .py under the script
 #      directories and every .py that contains __tablename__; warm (page
-#      cache warm) and cold (file data of the corpora dropped from the page
-#      cache before each run; there is no schemacheck cache yet)
+#      cache warm, schemacheck's cache filled by the warm-up run) and cold
+#      (before each run the file data of the corpora is dropped from the
+#      page cache and schemacheck's cache is deleted: a first run)
 #   4  --all on linear histories of 10, 100, 1,000 and 10,000 migrations:
 #      time per migration (python3 ast.parse of the same files alongside)
 #   5  peak RSS of 3 and 4 against the Python baseline's
@@ -145,6 +155,9 @@ if wants 1; then
 		schemacheck "$SC" --staged ::: \
 		python3-ast-floor "$PY" "$PYPARSE" "$@" ::: \
 		git-diff-cached git diff --cached --name-only
+	say "  -- for reference: a first run (schemacheck's cache deleted before each run)"
+	bench s1-first -d "$d" -R "$d/.git/schemacheck" -w 0 -n 5 -m 3 \
+		-b 30 -T 60 -- schemacheck-first-run "$SC" --staged
 fi
 
 # ---- 2: hook on a 100,000-file repository ----------------------------------
@@ -155,6 +168,10 @@ if wants 2; then
 	bench s2 -d "$OUT/repos/big" -w 1 -n 11 -m 3 -b 45 -T 120 -- \
 		schemacheck "$SC" --staged ::: \
 		git-diff-cached git diff --cached --name-only
+	say "  -- for reference: a first run (schemacheck's cache deleted before each run)"
+	bench s2-first -d "$OUT/repos/big" -R "$OUT/repos/big/.git/schemacheck" \
+		-w 0 -n 3 -m 3 -b 60 -T 300 -- \
+		schemacheck-first-run "$SC" --staged
 fi
 
 # ---- 3: --all over the real corpora -----------------------------------------
@@ -183,17 +200,30 @@ if wants 3; then
 		say "  corpora: $C/x ($(wc -l < "$OUT/corpora-all.list") files);" \
 			"python3 parses $(wc -l < "$OUT/corpora-py.list") files," \
 			"$(cd "$C/x" && tr '\n' '\0' < "$OUT/corpora-py.list" | xargs -0 cat | wc -c) bytes"
-		say "  schemacheck runs once over $C/x with GIT_CEILING_DIRECTORIES=$C (not inside a git repository: it reads the folder)"
-		say "  -- warm: the second and later runs, corpora in the OS page cache (schemacheck has no cache of its own yet)"
+		say "  schemacheck runs once over $C/x with GIT_CEILING_DIRECTORIES=$C (not inside a git repository: it reads the folder) and SCHEMACHECK_CACHE_DIR=$OUT/cache-s3"
+		say "  -- warm: the second and later runs: corpora in the OS page cache, schemacheck's cache filled by the warm-up run"
 		bench s3-warm -d "$C/x" -e "GIT_CEILING_DIRECTORIES=$C" \
+			-e "SCHEMACHECK_CACHE_DIR=$OUT/cache-s3" \
 			-w 1 -n 5 -m 3 -b 90 -T 300 -- \
 			schemacheck "$SC" --all ::: \
 			python3-ast "$PY" "$PYPARSE" -l "$OUT/corpora-py.list"
-		say "  -- cold: before each run the corpora's file data is dropped from the page cache (posix_fadvise DONTNEED; directory entries and inodes stay cached); no schemacheck cache exists"
+		say "  -- for reference: warm, with the report cache off (SCHEMACHECK_NO_REPORT_CACHE=1: facts from the cache, graph, replay and rules run)"
+		bench s3-facts -d "$C/x" -e "GIT_CEILING_DIRECTORIES=$C" \
+			-e "SCHEMACHECK_CACHE_DIR=$OUT/cache-s3" \
+			-e "SCHEMACHECK_NO_REPORT_CACHE=1" \
+			-w 1 -n 5 -m 3 -b 60 -T 300 -- \
+			schemacheck-facts-cache-only "$SC" --all
+		say "  -- cold: a first run: before each run the corpora's file data is dropped from the page cache (posix_fadvise DONTNEED; directory entries and inodes stay cached) and schemacheck's cache is deleted"
 		bench s3-cold -d "$C/x" -e "GIT_CEILING_DIRECTORIES=$C" \
+			-e "SCHEMACHECK_CACHE_DIR=$OUT/cache-s3" -R "$OUT/cache-s3" \
 			-E "$OUT/corpora-all.list" -w 0 -n 3 -m 3 -b 90 -T 300 -- \
 			schemacheck "$SC" --all ::: \
 			python3-ast "$PY" "$PYPARSE" -l "$OUT/corpora-py.list"
+		say "  -- for reference: the corpora's file data dropped, schemacheck's cache kept (a CI job that restores its cache)"
+		bench s3-coldpc -d "$C/x" -e "GIT_CEILING_DIRECTORIES=$C" \
+			-e "SCHEMACHECK_CACHE_DIR=$OUT/cache-s3" \
+			-E "$OUT/corpora-all.list" -w 1 -n 3 -m 3 -b 90 -T 300 -- \
+			schemacheck-cache-kept "$SC" --all
 	fi
 fi
 
@@ -242,12 +272,16 @@ END {
 		} else row("1", "hook, 1,000 files: schemacheck / Python floor", "no measurement", "<= 0.5x", "FAIL")
 		if (has("s1", "schemacheck") && has("s1", "git-diff-cached"))
 			row("", "  (for reference) schemacheck / git diff --cached", sprintf("%.1fx (%.1f / %.1f ms)", med["s1", "schemacheck"] / med["s1", "git-diff-cached"], med["s1", "schemacheck"], med["s1", "git-diff-cached"]), "-", "-")
+		if (has("s1-first", "schemacheck-first-run") && has("s1", "python3-ast-floor"))
+			row("", "  (for reference) first run, no cache / Python floor", sprintf("%.2fx (%.1f / %.1f ms)", med["s1-first", "schemacheck-first-run"] / med["s1", "python3-ast-floor"], med["s1-first", "schemacheck-first-run"], med["s1", "python3-ast-floor"]), "-", "-")
 	}
 	if (index(scens, " 2 ")) {
 		if (has("s2", "schemacheck") && has("s2", "git-diff-cached")) {
 			r = med["s2", "schemacheck"] / med["s2", "git-diff-cached"]
 			row("2", "hook, 100,000 files: schemacheck / git diff", sprintf("%.1fx (%.0f / %.1f ms)", r, med["s2", "schemacheck"], med["s2", "git-diff-cached"]), "<= 3x", judge(r <= 3))
 		} else row("2", "hook, 100,000 files: schemacheck / git diff", "no measurement", "<= 3x", "FAIL")
+		if (has("s2-first", "schemacheck-first-run") && has("s2", "git-diff-cached"))
+			row("", "  (for reference) first run, no cache / git diff", sprintf("%.1fx (%.0f / %.1f ms)", med["s2-first", "schemacheck-first-run"] / med["s2", "git-diff-cached"], med["s2-first", "schemacheck-first-run"], med["s2", "git-diff-cached"]), "-", "-")
 	}
 	if (index(scens, " 3 ")) {
 		split("cold warm", kinds, " ")
@@ -260,6 +294,10 @@ END {
 				row("3", what, sprintf("%.2fx (%.0f / %.0f ms)", r, med[s, "python3-ast"], med[s, "schemacheck"]), ">= " need[i] "x", judge(r >= need[i]))
 			} else row("3", what, "not measured", ">= " need[i] "x", (s SUBSEP "schemacheck") in ok ? "FAIL" : "SKIP")
 		}
+		if (has("s3-facts", "schemacheck-facts-cache-only") && has("s3-warm", "python3-ast"))
+			row("", "  (for reference) warm, report cache off", sprintf("%.2fx (%.0f / %.0f ms)", med["s3-warm", "python3-ast"] / med["s3-facts", "schemacheck-facts-cache-only"], med["s3-warm", "python3-ast"], med["s3-facts", "schemacheck-facts-cache-only"]), "-", "-")
+		if (has("s3-coldpc", "schemacheck-cache-kept") && has("s3-cold", "python3-ast"))
+			row("", "  (for reference) cold page cache, cache kept", sprintf("%.2fx (%.0f / %.0f ms)", med["s3-cold", "python3-ast"] / med["s3-coldpc", "schemacheck-cache-kept"], med["s3-cold", "python3-ast"], med["s3-coldpc", "schemacheck-cache-kept"]), "-", "-")
 	}
 	if (index(scens, " 4 ")) {
 		if (has("s4-100", "schemacheck") && has("s4-10000", "schemacheck")) {

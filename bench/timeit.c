@@ -27,6 +27,9 @@
  *             of every file named in LIST (one path a line) with
  *             posix_fadvise(POSIX_FADV_DONTNEED): a cold file-data cache
  *             (clean pages only: the files must not have unwritten data)
+ *   -R DIR    before each run (untimed), remove the folder DIR (an
+ *             absolute path) and everything in it: a program's own cache
+ *             (repeatable)
  *   -x CODES  exit statuses that count as success (default "0,1")
  *   -S NAME   scenario name written in the TSV rows
  *   -o FILE   append one summary row per command to this TSV
@@ -44,6 +47,7 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +164,26 @@ static void evict(const char *list)
 	fclose(f);
 }
 
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* rm -rf dir (untimed); a missing folder is fine. */
+static void remove_tree(const char *dir)
+{
+	if (dir[0] != '/' || !strcmp(dir, "/"))
+		die("-R needs an absolute folder other than /");
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void show_stderr(const struct cmd *c)
 {
 	char buf[4096];
@@ -271,12 +295,14 @@ int main(int argc, char **argv)
 	const char *dir = NULL, *evlist = NULL, *scen = "-", *tsv = NULL;
 	const char *raw = NULL, *okcodes = "0,1";
 	char **env = calloc(argc, sizeof(*env));
+	char **rmdirs = calloc(argc, sizeof(*rmdirs));
+	int nrm = 0;
 	struct cmd *cmds = calloc(argc, sizeof(*cmds));
 	struct sigaction sa;
 	int failed = 0;
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "+w:n:m:b:T:d:e:E:x:S:o:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "+w:n:m:b:T:d:e:E:R:x:S:o:r:")) != -1) {
 		switch (opt) {
 		case 'w': warm = atoi(optarg); break;
 		case 'n': runs = atoi(optarg); break;
@@ -286,6 +312,7 @@ int main(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'e': env[nenv++] = optarg; break;
 		case 'E': evlist = optarg; break;
+		case 'R': rmdirs[nrm++] = optarg; break;
 		case 'x': okcodes = optarg; break;
 		case 'S': scen = optarg; break;
 		case 'o': tsv = optarg; break;
@@ -336,8 +363,10 @@ int main(int argc, char **argv)
 			break;
 		for (i = 0; i < ncmd && !failed; i++) {
 			struct cmd *c = &cmds[(i + r) % ncmd];
-			int st;
+			int st, j;
 
+			for (j = 0; j < nrm; j++)
+				remove_tree(rmdirs[j]);
 			if (keep && evlist)
 				evict(evlist);
 			st = run_one(c, dir, env, nenv, okcodes, timeout,

@@ -10,10 +10,11 @@ set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 
-# Build, library and test dependencies (DESIGN.md section 8); postgresql and
+# Build, library and test dependencies (DESIGN.md section 8; libssl-dev for
+# libcrypto's SHA-1, which hashes blob ids); postgresql and
 # python3-psycopg2 for the database oracle (make oracle-db).
 PKGS="gcc make pkg-config git ca-certificates libgit2-dev libtree-sitter-dev
-libpcre2-dev libinih-dev check valgrind python3 python3-alembic pre-commit
+libpcre2-dev libinih-dev libssl-dev check valgrind python3 python3-alembic pre-commit
 postgresql python3-psycopg2"
 
 missing=""

@@ -59,10 +59,13 @@ static int has_ddl_words(const char *s, size_t len)
 	static const char *const objs[] = { "table", "index", "unique" };
 	size_t i, k, j;
 
-	for (i = 0; i < len; i++) {
-		char c = (char)tolower((unsigned char)s[i]);
+	for (i = 0; i + 1 < len; i++) {
+		/* (x | 0x20) is the lowercase of an ASCII letter x; 'c', 'a'
+		 * and 'd' must be followed by 'r', 'l' and 'r' */
+		char c = (char)(s[i] | 0x20), c2 = (char)(s[i + 1] | 0x20);
 
-		if (c != 'c' && c != 'a' && c != 'd')
+		if (!((c == 'c' && c2 == 'r') || (c == 'a' && c2 == 'l') ||
+		      (c == 'd' && c2 == 'r')))
 			continue;
 		for (k = 0; k < SC_ARRAY_SIZE(verbs); k++) {
 			size_t n = strlen(verbs[k]), p;
@@ -88,6 +91,49 @@ static int has(const char *s, size_t len, const char *what)
 	return memmem(s, len, what, strlen(what)) != NULL;
 }
 
+static int ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || (c & 0x80);
+}
+
+/*
+ * Does `word` occur as a whole name (not inside a longer one), followed,
+ * when `next` is not NUL, by blanks (line continuations too) and `next`?
+ */
+static int has_name(const char *s, size_t len, const char *word, char next)
+{
+	size_t n = strlen(word);
+	const char *p = s, *end = s + len, *q;
+
+	while ((q = memmem(p, (size_t)(end - p), word, n))) {
+		const char *after = q + n;
+
+		p = q + 1;
+		if ((q > s && ident_char(q[-1])) ||
+		    (after < end && ident_char(*after)))
+			continue;
+		if (!next)
+			return 1;
+		while (after < end && (isspace((unsigned char)*after) ||
+				       *after == '\\'))
+			after++;
+		if (after < end && *after == next)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Could a `.create(`/`.drop(` be on a Table or Index of this file
+ * (is_table below): a Table(...) or Index(...) call, Model.__table__,
+ * or metadata.tables[...]?
+ */
+static int has_table_like(const char *s, size_t len)
+{
+	return has_name(s, len, "Table", '(') || has_name(s, len, "Index", '(') ||
+	       has(s, len, "__table__") || has_name(s, len, "tables", '[');
+}
+
 int sc_code_prefilter(const char *data, size_t len)
 {
 	if (!data)
@@ -99,8 +145,12 @@ int sc_code_prefilter(const char *data, size_t len)
 		return 0;
 	if (has(data, len, "context.configure") && has(data, len, "alembic"))
 		return 0;
-	return has(data, len, "create_all") || has(data, len, "drop_all") ||
-	       has(data, len, ".create(") || has(data, len, ".drop(") ||
+	/* only what find_calls can report: whole names create_all/drop_all,
+	 * .create()/.drop() with a table or index of the file, DDL text */
+	return has_name(data, len, "create_all", 0) ||
+	       has_name(data, len, "drop_all", 0) ||
+	       ((has(data, len, ".create(") || has(data, len, ".drop(")) &&
+		has_table_like(data, len)) ||
 	       has_ddl_words(data, len);
 }
 

@@ -1,37 +1,30 @@
 /*
  * engine.c: one run of the checks over a change set (see engine.h).
  *
- * Units (a file version and its facts) live in a cache keyed by path,
- * blob id and script directory, so a file unchanged between "before" and
- * "after" is read and parsed once. Analyses borrow units from the cache.
+ * Units (a file version and its facts) come from a unit set (units.c),
+ * which shares them between the snapshots of a run (a file unchanged
+ * between "before" and "after" is read and parsed once) and keeps their
+ * facts in the persistent cache (cache.c) for the next run. Analyses
+ * borrow units from the set.
  */
 #include "engine.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "code.h"
+#include "cache.h"
 #include "discover.h"
 #include "err.h"
-#include "migration.h"
-#include "models.h"
-#include "pysrc.h"
 #include "revgraph.h"
 #include "rule.h"
 #include "schema.h"
-
-struct cache_slot {
-	char *key;
-	struct sc_unit *unit;
-	struct cache_slot *next;
-};
-
-#define CACHE_BUCKETS 4096
+#include "trace.h"
+#include "units.h"
 
 struct engine {
 	struct sc_repo *repo;
 	const struct sc_config *cfg;
-	struct cache_slot *buckets[CACHE_BUCKETS];
+	struct sc_unitset *units;  /* every unit of the run, and the cache */
 	unsigned char *enabled;  /* indexed like sc_rules[] */
 	/* `enabled` as SC002 sees it: in --all, without the rules that
 	 * judge a change, whose suppressions cannot be used there */
@@ -41,145 +34,24 @@ struct engine {
 	const char *release_name;
 };
 
-static unsigned long hash_str(const char *s)
+/* Set up what every run needs: the unit set with the repository's cache. */
+static void engine_init(struct engine *en, struct sc_repo *repo,
+			const struct sc_config *cfg)
 {
-	unsigned long h = 1469598103934665603UL;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
-	return h;
-}
+	char *dir = sc_cache_dir(repo);
 
-static void unit_free(struct sc_unit *u)
-{
-	if (!u)
-		return;
-	sc_migration_free(u->mig);
-	sc_modelfile_free(u->models);
-	sc_codefile_free(u->code);
-	sc_srcfile_free(u->file);
-	free(u->script_dir);
-	free(u);
+	memset(en, 0, sizeof(*en));
+	en->repo = repo;
+	en->cfg = cfg;
+	en->units = sc_unitset_new(repo, cfg, dir);
+	free(dir);
 }
 
 static void engine_release(struct engine *en)
 {
-	size_t i;
-	for (i = 0; i < CACHE_BUCKETS; i++) {
-		struct cache_slot *s = en->buckets[i], *next;
-		for (; s; s = next) {
-			next = s->next;
-			unit_free(s->unit);
-			free(s->key);
-			free(s);
-		}
-	}
+	sc_unitset_free(en->units);
 	free(en->enabled);
 	free(en->unused_enabled);
-}
-
-enum unit_role { ROLE_MIGRATION, ROLE_MODEL, ROLE_CODE };
-
-/* Quick text test: could this file declare models? */
-static int looks_like_models(const char *data, size_t len)
-{
-	return memmem(data, len, "__tablename__", 13) ||
-	       memmem(data, len, "__table__", 9) ||
-	       memmem(data, len, "Table(", 6);
-}
-
-/*
- * The unit for entry `e` of `snap` in `role` (NULL when a model candidate
- * turns out to declare no table). Returns 0 or -1.
- */
-static int load_unit(struct sc_unit **out, struct engine *en,
-		     const struct sc_snapshot *snap, const struct sc_entry *e,
-		     enum unit_role role, const char *script_dir)
-{
-	char *key = NULL, *data = NULL;
-	struct cache_slot *slot;
-	struct sc_unit *u = NULL;
-	struct sc_pyfile *pf = NULL;
-	unsigned long h;
-	size_t len = 0;
-	int error = 0, rc;
-
-	*out = NULL;
-	key = sc_xasprintf("%d\n%s\n%s\n%s", (int)role, e->path,
-			   e->id[0] ? e->id : (snap->root ? snap->root : ""),
-			   script_dir ? script_dir : "");
-	h = hash_str(key) % CACHE_BUCKETS;
-	for (slot = en->buckets[h]; slot; slot = slot->next) {
-		if (!strcmp(slot->key, key)) {
-			*out = slot->unit;
-			goto out;
-		}
-	}
-
-	rc = sc_repo_read(en->repo, snap, e, &data, &len);
-	if (role == ROLE_CODE && (rc == SC_ETOOBIG ||
-				  (rc >= 0 && !sc_code_prefilter(data, len)))) {
-		u = NULL;       /* no direct schema change: nothing to keep */
-	} else if (rc == SC_ETOOBIG) {
-		u = sc_xcalloc(1, sizeof(*u));
-		u->file = sc_srcfile_new(e->path, "", 0);
-		u->file->syntax_error = 1;
-		u->file->error_msg = sc_xstrdup("file is larger than 8 MiB; not parsed");
-	} else if (rc < 0) {
-		error = -1;
-		goto out;
-	} else if (role == ROLE_MODEL && !looks_like_models(data, len)) {
-		u = NULL;
-	} else {
-		u = sc_xcalloc(1, sizeof(*u));
-		u->file = sc_srcfile_new(e->path, data, len);
-		if ((error = sc_pyfile_parse(&pf, u->file)) < 0)
-			goto out;
-		if (role == ROLE_MIGRATION) {
-			if ((error = sc_migration_extract(&u->mig, pf)) < 0)
-				goto out;
-		} else if (role == ROLE_CODE) {
-			if ((error = sc_code_extract(&u->code, pf)) < 0)
-				goto out;
-			if (!u->code->n_calls) {
-				unit_free(u);
-				u = NULL;
-			}
-		} else {
-			if ((error = sc_models_extract(&u->models, pf)) < 0)
-				goto out;
-			if (!u->models->n_tables && !u->file->syntax_error) {
-				unit_free(u);
-				u = NULL;
-			}
-		}
-	}
-	if (u && role == ROLE_MIGRATION && !u->mig)
-		u->mig = sc_xcalloc(1, sizeof(*u->mig));
-	if (u && role == ROLE_MODEL && !u->models)
-		u->models = sc_xcalloc(1, sizeof(*u->models));
-	if (u && script_dir)
-		u->script_dir = sc_xstrdup(script_dir);
-
-	slot = sc_xcalloc(1, sizeof(*slot));
-	slot->key = key;
-	key = NULL;
-	slot->unit = u;
-	slot->next = en->buckets[h];
-	en->buckets[h] = slot;
-	*out = u;
-	u = NULL;
-out:
-	sc_pyfile_free(pf);
-	unit_free(u);
-	free(data);
-	free(key);
-	return error;
-}
-
-static void push_unit(struct sc_unit ***v, size_t *n, struct sc_unit *u)
-{
-	*v = sc_xrealloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[(*n)++] = u;
 }
 
 static void analysis_release(struct sc_analysis *a)
@@ -193,58 +65,15 @@ static void analysis_release(struct sc_analysis *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static int is_model_candidate(const struct sc_config *cfg,
-			      const struct sc_layout *lay, const char *path)
-{
-	const char *base = strrchr(path, '/');
-	size_t i;
-
-	base = base ? base + 1 : path;
-	if (!sc_ends_with(path, ".py"))
-		return 0;
-	if (cfg->n_models)
-		return sc_globs_match(cfg->models, cfg->n_models, path);
-	if (sc_is_test_path(path) || !strcmp(base, "setup.py"))
-		return 0;
-	/* the script directory itself (env.py, script.py.mako helpers) */
-	for (i = 0; i < lay->n_dirs; i++) {
-		size_t n = strlen(lay->dirs[i].path);
-		if (n && !strncmp(path, lay->dirs[i].path, n) && path[n] == '/')
-			return 0;
-		if (!n && !strcmp(path, "env.py"))
-			return 0;
-	}
-	return 1;
-}
-
-/* Is `path` application code that SC404 reads (DESIGN.md section 4, `code`)? */
-static int is_code_candidate(const struct sc_config *cfg,
-			     const struct sc_layout *lay, const char *path)
-{
-	const char *base = strrchr(path, '/');
-	size_t i;
-
-	base = base ? base + 1 : path;
-	if (!sc_ends_with(path, ".py"))
-		return 0;
-	if (cfg->n_code)
-		return sc_globs_match(cfg->code, cfg->n_code, path);
-	/* tests, and test support modules (test.py, tests.py) */
-	if (sc_is_test_path(path) || !strcmp(base, "env.py") ||
-	    !strcmp(base, "test.py") || !strcmp(base, "tests.py"))
-		return 0;
-	for (i = 0; i < lay->n_dirs; i++) {
-		size_t n = strlen(lay->dirs[i].path);
-		if (n && !strncmp(path, lay->dirs[i].path, n) && path[n] == '/')
-			return 0;
-	}
-	return 1;
-}
-
+/*
+ * Analyse `snap`; `more`: other snapshots follow in this run (then the
+ * unit set keeps what the first one gave, for them to share).
+ */
 static int analyze(struct sc_analysis *a, struct engine *en,
-		   const struct sc_snapshot *snap)
+		   const struct sc_snapshot *snap, int more)
 {
 	struct sc_layout lay;
+	struct sc_unitlists ul;
 	size_t i;
 	int error;
 
@@ -252,42 +81,24 @@ static int analyze(struct sc_analysis *a, struct engine *en,
 	a->snap = snap;
 	if ((error = sc_layout_discover(&lay, en->repo, snap, en->cfg)) < 0)
 		return error;
+	sc_trace("layout discovered");
 	a->migrations_found = lay.n_dirs > 0;
 	for (i = 0; i < lay.n_dirs; i++)
 		sc_strlist_add(&a->script_dirs, &a->n_script_dirs,
 			       lay.dirs[i].path);
-	for (i = 0; i < snap->n; i++) {
-		const struct sc_entry *e = &snap->entries[i];
-		const struct sc_scriptdir *d;
-		struct sc_unit *u;
-
-		if (en->cfg->n_exclude &&
-		    sc_globs_match(en->cfg->exclude, en->cfg->n_exclude, e->path))
-			continue;
-		d = sc_layout_migration_dir(&lay, e->path);
-		if (d) {
-			if ((error = load_unit(&u, en, snap, e, ROLE_MIGRATION,
-					       d->path)) < 0)
-				goto out;
-			if (u)
-				push_unit(&a->migrations, &a->n_migrations, u);
-		} else if (is_model_candidate(en->cfg, &lay, e->path)) {
-			if ((error = load_unit(&u, en, snap, e, ROLE_MODEL,
-					       NULL)) < 0)
-				goto out;
-			if (u)
-				push_unit(&a->models, &a->n_models, u);
-		}
-		if (!d && is_code_candidate(en->cfg, &lay, e->path)) {
-			if ((error = load_unit(&u, en, snap, e, ROLE_CODE,
-					       NULL)) < 0)
-				goto out;
-			if (u)
-				push_unit(&a->code, &a->n_code, u);
-		}
-	}
+	if ((error = sc_unitset_load(en->units, snap, &lay, more, &ul)) < 0)
+		goto out;
+	sc_trace("units loaded: %zu migrations, %zu models, %zu code",
+		 ul.n_migrations, ul.n_models, ul.n_code);
+	a->migrations = ul.migrations;
+	a->n_migrations = ul.n_migrations;
+	a->models = ul.models;
+	a->n_models = ul.n_models;
+	a->code = ul.code;
+	a->n_code = ul.n_code;
 	sc_revgraph_build(&a->graph, a->migrations, a->n_migrations);
 	sc_schema_replay(&a->schema, a->graph);
+	sc_trace("graph built, schema replayed");
 out:
 	sc_layout_release(&lay);
 	return error;
@@ -492,7 +303,7 @@ static int load_release(struct engine *en, const struct sc_changeset *cs,
 					  en->cfg->release_tags, name,
 					  snap)) < 0 || !*snap)
 		return error;
-	if ((error = analyze(a, en, *snap)) < 0)
+	if ((error = analyze(a, en, *snap, 1)) < 0)
 		return error;
 	en->release = a;
 	en->release_name = *name;
@@ -511,12 +322,10 @@ int sc_engine_run(struct sc_diags *out, struct sc_repo *repo,
 	int error = 0, have_before = 0;
 	size_t i;
 
-	memset(&en, 0, sizeof(en));
+	engine_init(&en, repo, cfg);
 	memset(&after, 0, sizeof(after));
 	memset(&before, 0, sizeof(before));
 	memset(&release, 0, sizeof(release));
-	en.repo = repo;
-	en.cfg = cfg;
 	en.enabled = sc_xcalloc(sc_n_rules, 1);
 	for (i = 0; i < sc_n_rules; i++)
 		en.enabled[i] = (unsigned char)sc_config_rule_enabled(cfg, sc_rules[i]);
@@ -524,17 +333,20 @@ int sc_engine_run(struct sc_diags *out, struct sc_repo *repo,
 		en.unused_enabled = enabled_without_change_rules(&en);
 
 	if (cs->before) {
-		if ((error = analyze(&before, &en, cs->before)) < 0)
+		if ((error = analyze(&before, &en, cs->before, 1)) < 0)
 			goto out;
 		have_before = 1;
 		if ((error = load_release(&en, cs, &release, &release_snap,
 					  &release_name)) < 0)
 			goto out;
 	}
-	if ((error = analyze(&after, &en, cs->after)) < 0)
+	if ((error = analyze(&after, &en, cs->after, 0)) < 0)
 		goto out;
+	sc_unitset_save(en.units);
+	sc_trace("cache saved");
 
 	run_rules(&en, &d_after, &after, have_before ? &before : NULL, cs);
+	sc_trace("rules run");
 	if (have_before) {
 		run_rules(&en, &d_before, &before, NULL, NULL);
 		sc_diags_filter_new(&d_after, &d_before, cs->changes,
@@ -566,12 +378,12 @@ int sc_engine_inspect(struct sc_repo *repo, const struct sc_snapshot *snap,
 	struct sc_analysis a;
 	int error;
 
-	memset(&en, 0, sizeof(en));
+	engine_init(&en, repo, cfg);
 	memset(&a, 0, sizeof(a));
-	en.repo = repo;
-	en.cfg = cfg;
-	if ((error = analyze(&a, &en, snap)) == 0)
+	if ((error = analyze(&a, &en, snap, 0)) == 0) {
+		sc_unitset_save(en.units);
 		error = fn(&a, arg);
+	}
 	analysis_release(&a);
 	engine_release(&en);
 	return error;

@@ -1,7 +1,8 @@
 /*
  * engine.h: one run of the checks. For each snapshot of a change set the
  * engine discovers migrations and models, extracts their facts (once per
- * blob: a file unchanged between "before" and "after" is parsed once),
+ * blob: a file unchanged between "before" and "after" is parsed once, and
+ * a file version seen by an earlier run not at all: units.h, cache.h),
  * builds the revision graph and replays the schema; then it runs the
  * enabled rules on "after" (with "before", and the models of the newest
  * release tag reachable from it, as context) and on "before",
@@ -20,7 +21,11 @@
 struct sc_schema;
 struct sc_revgraph;
 
-/* One file version and its facts (owned by the engine's cache). */
+/*
+ * One file version and its facts, owned by the engine's unit set
+ * (units.h) for the run; the model and the code unit of one file share
+ * its srcfile.
+ */
 struct sc_unit {
 	struct sc_srcfile *file;
 	struct sc_migration *mig;      /* when the file is in a versions folder */

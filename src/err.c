@@ -1,12 +1,14 @@
 /*
- * err.c: the one recorded error message of the current failure.
+ * err.c: the one recorded error message of the current failure (one per
+ * thread).
  */
 #include "err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
-static char last_error[1024];
+/* per thread: a failure in a worker thread is its own (units.c) */
+static _Thread_local char last_error[1024];
 
 static void vset(const char *fmt, va_list ap)
 {

@@ -7,6 +7,14 @@
  * files), computes the changes between two snapshots, and reads file
  * contents with a size cap and without ever following a symbolic link.
  *
+ * The index is read by gitindex.c (mapped, not hashed, as git does;
+ * libgit2 only for what that reader refuses). --staged takes HEAD's tree
+ * only where the index's cache-tree does not vouch for a folder, and
+ * asks libgit2's diff only to pair renames (files both deleted and
+ * added); sc_changeset_load_libgit2 is the all-libgit2 reference the
+ * tests compare it with. A plain folder's --all snapshot is made by
+ * folder.c without reading any file.
+ *
  * Ids: tree and index entries carry their blob id. Work-tree entries carry
  * the index's id when the file's stat data says it is unchanged, otherwise
  * the blob id of the file's current contents. A file over SC_MAX_FILE_SIZE
@@ -20,6 +28,8 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <linux/openat2.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,13 +37,19 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <git2.h>
+#include <openssl/evp.h>
 #include <git2/sys/repository.h>
 
+#include "cache.h"
 #include "err.h"
+#include "folder.h"
+#include "gitindex.h"
 #include "util.h"
+#include "workpool.h"
 
 struct sc_repo {
 	git_repository *git;  /* NULL for a plain folder */
@@ -41,6 +57,16 @@ struct sc_repo {
 	char *root;           /* absolute, no trailing '/' */
 	char *prefix;         /* "" or "sub/dir/" */
 	char *gitdir;         /* absolute, trailing '/'; NULL for a folder */
+	char *commondir;      /* absolute, trailing '/'; NULL for a folder */
+	/* the index as gitindex.c reads it (libgit2's when it cannot) */
+	struct sc_gitindex *index;
+	int index_fixed;      /* fix_relative_index was done */
+	/* libgit2 objects are not thread-safe: blob reads take this lock */
+	pthread_mutex_t lock;
+	/* the work-tree files this run depended on (sc_repo_record_deps) */
+	int deps_on;
+	struct sc_dep *deps;
+	size_t n_deps, a_deps;
 };
 
 static const char zero_id[41] = "0000000000000000000000000000000000000000";
@@ -151,8 +177,9 @@ void sc_snapshot_free(struct sc_snapshot *s)
 
 	if (!s)
 		return;
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n && !s->pool && !s->borrows_paths; i++)
 		free(s->entries[i].path);
+	sc_pathpool_free(s->pool);
 	free(s->entries);
 	free(s->root);
 	free(s->commit);
@@ -255,6 +282,42 @@ static int good_segment(const char *seg, size_t n)
  * so the file opened is always inside root. Returns the fd, or -1 with
  * errno set.
  */
+/* 0: openat2(2) is not available (an old kernel, a seccomp filter). */
+static int have_openat2 = 1;
+
+/*
+ * openat2 with RESOLVE_NO_SYMLINKS on root/rel (root has no symbolic
+ * link: it is a realpath), the segments of rel already checked: one
+ * system call instead of one per folder. -1 with errno ENOSYS when the
+ * kernel cannot.
+ */
+static int open_nofollow_path(const char *root, const char *rel)
+{
+	struct open_how how;
+	char buf[PATH_MAX];
+	int n, fd;
+
+	if (!__atomic_load_n(&have_openat2, __ATOMIC_RELAXED)) {
+		errno = ENOSYS;
+		return -1;
+	}
+	n = snprintf(buf, sizeof(buf), "%s/%s", root, rel);
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memset(&how, 0, sizeof(how));
+	/* O_NONBLOCK: a FIFO swapped in after the check must not hang us. */
+	how.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, buf, &how, sizeof(how));
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM || errno == E2BIG)) {
+		__atomic_store_n(&have_openat2, 0, __ATOMIC_RELAXED);
+		errno = ENOSYS;
+	}
+	return fd;
+}
+
 static int open_beneath(const char *root, const char *rel)
 {
 	const char *p = rel, *slash;
@@ -265,6 +328,19 @@ static int open_beneath(const char *root, const char *rel)
 		errno = EINVAL;
 		return -1;
 	}
+	for (p = rel;; p = slash + 1) {
+		slash = strchr(p, '/');
+		if (!good_segment(p, slash ? (size_t)(slash - p) : strlen(p))) {
+			errno = EINVAL;
+			return -1;
+		}
+		if (!slash)
+			break;
+	}
+	fd = open_nofollow_path(root, rel);
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
+	p = rel;
 	dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -1;
@@ -306,7 +382,8 @@ static int open_beneath(const char *root, const char *rel)
  * only the caller knows whether that is a failure); -1 with a message
  * naming `name` otherwise.
  */
-static int read_fd(int fd, const char *name, char **data, size_t *len)
+static int read_fd(int fd, const char *name, char **data, size_t *len,
+		   struct stat *st_out)
 {
 	struct stat st;
 	char *buf = NULL;
@@ -320,6 +397,8 @@ static int read_fd(int fd, const char *name, char **data, size_t *len)
 				     strerror(errno));
 		goto out;
 	}
+	if (st_out)
+		*st_out = st;
 	if (!S_ISREG(st.st_mode)) {
 		error = sc_error_set("refusing to read '%s': not a regular "
 				     "file", name);
@@ -355,9 +434,12 @@ out:
 	return error;
 }
 
-/* Read work-tree file root/rel with the rules of sc_repo_read. */
+/*
+ * Read work-tree file root/rel with the rules of sc_repo_read; *st gets
+ * the stat data of the file read (when it was opened).
+ */
 static int read_worktree(const char *root, const char *rel, char **data,
-			 size_t *len)
+			 size_t *len, struct stat *st)
 {
 	int fd, error;
 
@@ -373,7 +455,7 @@ static int read_worktree(const char *root, const char *rel, char **data,
 		return sc_error_set("cannot read '%s': %s", rel,
 				    strerror(errno));
 	}
-	error = read_fd(fd, rel, data, len);
+	error = read_fd(fd, rel, data, len, st);
 	if (error == SC_ETOOBIG)
 		sc_error_set("'%s' is larger than %u MiB", rel,
 			     SC_MAX_FILE_SIZE >> 20);
@@ -386,12 +468,12 @@ static int hash_blob(char hex[41], const char *data, size_t len,
 {
 	git_oid oid;
 
+	(void)name;
 	if (!data) {
 		memcpy(hex, zero_id, sizeof(zero_id));
 		return 0;
 	}
-	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) < 0)
-		return git_fail(name, "cannot hash '%s'", name);
+	sc_blob_hash(data, len, oid.id);
 	git_oid_tostr(hex, 41, &oid);
 	return 0;
 }
@@ -406,7 +488,7 @@ static int hash_fd(char hex[41], int fd, const char *name)
 	size_t len = 0;
 	int error;
 
-	error = read_fd(fd, name, &data, &len);
+	error = read_fd(fd, name, &data, &len, NULL);
 	if (error == SC_ETOOBIG)
 		error = 0;
 	if (error == 0)
@@ -454,23 +536,60 @@ static int dirs_are_real(const char *root, const char *path,
 }
 
 /* Does the index entry's stat data say the work-tree file is unchanged? */
-static int stat_unchanged(const git_index_entry *ie, const struct stat *st,
-			  const struct stat *index_st)
+static int stat_unchanged(const struct sc_ientry *ie, const struct stat *st,
+			  const struct sc_gitindex *ix)
 {
-	if ((uint32_t)st->st_size != ie->file_size ||
-	    (int32_t)st->st_mtim.tv_sec != ie->mtime.seconds)
+	if ((uint32_t)st->st_size != ie->size ||
+	    (uint32_t)st->st_mtim.tv_sec != ie->mtime_s)
 		return 0;
-	if (ie->mtime.nanoseconds &&
-	    (uint32_t)st->st_mtim.tv_nsec != ie->mtime.nanoseconds)
+	if (ie->mtime_ns && (uint32_t)st->st_mtim.tv_nsec != ie->mtime_ns)
 		return 0;
 	if (ie->ino && (uint32_t)st->st_ino != ie->ino)
 		return 0;
 	/* Racily clean: changed in the same instant the index was written. */
-	if (st->st_mtim.tv_sec > index_st->st_mtim.tv_sec ||
-	    (st->st_mtim.tv_sec == index_st->st_mtim.tv_sec &&
-	     st->st_mtim.tv_nsec >= index_st->st_mtim.tv_nsec))
+	if (st->st_mtim.tv_sec > ix->mtime_s ||
+	    (st->st_mtim.tv_sec == ix->mtime_s &&
+	     (uint32_t)st->st_mtim.tv_nsec >= ix->mtime_ns))
 		return 0;
 	return 1;
+}
+
+static const char hex_digits[] = "0123456789abcdef";
+
+static void hex_of(char hex[41], const unsigned char *oid)
+{
+	size_t i;
+
+	for (i = 0; i < 20; i++) {
+		hex[2 * i] = hex_digits[oid[i] >> 4];
+		hex[2 * i + 1] = hex_digits[oid[i] & 15];
+	}
+	hex[40] = '\0';
+}
+
+/* Add an entry whose path goes into the snapshot's pool. */
+static void snapshot_add_pooled(struct sc_snapshot *s, size_t *alloc,
+				const char *path, size_t len,
+				const unsigned char *oid)
+{
+	struct sc_entry *e;
+
+	SC_ALLOC_GROW(s->entries, s->n + 1, *alloc);
+	e = &s->entries[s->n++];
+	e->path = sc_pathpool_add(&s->pool, path, len);
+	hex_of(e->id, oid);
+}
+
+/* Sort s unless it already is (index and tree order are path order). */
+static void snapshot_sort_if_needed(struct sc_snapshot *s)
+{
+	size_t i;
+
+	for (i = 1; i < s->n; i++)
+		if (strcmp(s->entries[i - 1].path, s->entries[i].path) >= 0)
+			break;
+	if (i < s->n)
+		snapshot_sort(s);
 }
 
 /*
@@ -480,49 +599,55 @@ static int stat_unchanged(const git_index_entry *ie, const struct stat *st,
  * no longer regular files there are left out).
  */
 static int snapshot_from_index(struct sc_snapshot **out, struct sc_repo *repo,
-			       git_index *index, int worktree)
+			       const struct sc_gitindex *ix, int worktree,
+			       size_t *pos)
 {
 	struct sc_snapshot *s = sc_xcalloc(1, sizeof(*s));
 	struct sc_buf ok = SC_BUF_INIT;
-	struct stat index_st;
-	int trust_stat = 0, error = 0;
-	size_t i, n, alloc = 0;
+	int error = 0;
+	size_t i, alloc = 0;
+	char *full = NULL;
+	size_t root_len = strlen(repo->root);
 
 	*out = NULL;
+	s->entries = sc_xmalloc((ix->n + 1) * sizeof(*s->entries));
+	sc_prefault(s->entries, (ix->n + 1) * sizeof(*s->entries));
+	alloc = ix->n + 1;
 	if (worktree) {
-		const char *ipath = git_index_path(index);
-
 		s->worktree = 1;
 		s->root = sc_xstrdup(repo->root);
-		trust_stat = ipath && !stat(ipath, &index_st);
+		full = sc_xmalloc(root_len + 2 + PATH_MAX);
+		memcpy(full, repo->root, root_len);
+		full[root_len] = '/';
 	}
-	n = git_index_entrycount(index);
-	for (i = 0; i < n; i++) {
-		const git_index_entry *ie = git_index_get_byindex(index, i);
-		char hex[41], *full;
+	for (i = 0; i < ix->n; i++) {
+		const struct sc_ientry *ie = &ix->entries[i];
+		char hex[41];
 		struct stat st;
-		int fd, gone;
+		int fd;
 
-		if (!ie || GIT_INDEX_ENTRY_STAGE(ie) != 0 ||
-		    !is_regular_mode(ie->mode))
+		if (pos)
+			pos[i] = SIZE_MAX;
+		if (SC_IENTRY_STAGE(ie) != 0 || !is_regular_mode(ie->mode))
 			continue;
 		if (!worktree) {
-			if (ie->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD)
+			if (ie->flags_ext & SC_IENTRY_INTENT_TO_ADD)
 				continue;
-			snapshot_add_oid(s, &alloc, sc_xstrdup(ie->path),
-					 &ie->id);
+			if (pos)
+				pos[i] = s->n;
+			snapshot_add_pooled(s, &alloc, ie->path, ie->path_len,
+					    ie->oid);
 			continue;
 		}
-		if (!dirs_are_real(s->root, ie->path, &ok))
+		if (ie->path_len >= PATH_MAX ||
+		    !dirs_are_real(s->root, ie->path, &ok))
 			continue;
-		full = sc_xasprintf("%s/%s", s->root, ie->path);
-		gone = lstat(full, &st) < 0 || !S_ISREG(st.st_mode);
-		free(full);
-		if (gone)
+		memcpy(full + root_len + 1, ie->path, ie->path_len + 1);
+		if (lstat(full, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (trust_stat && stat_unchanged(ie, &st, &index_st)) {
-			snapshot_add_oid(s, &alloc, sc_xstrdup(ie->path),
-					 &ie->id);
+		if (stat_unchanged(ie, &st, ix)) {
+			snapshot_add_pooled(s, &alloc, ie->path, ie->path_len,
+					    ie->oid);
 			continue;
 		}
 		fd = open_beneath(s->root, ie->path);
@@ -536,15 +661,73 @@ static int snapshot_from_index(struct sc_snapshot **out, struct sc_repo *repo,
 		}
 		if ((error = hash_fd(hex, fd, ie->path)) < 0)
 			goto out;
-		snapshot_add(s, &alloc, sc_xstrdup(ie->path), hex);
+		SC_ALLOC_GROW(s->entries, s->n + 1, alloc);
+		s->entries[s->n].path = sc_pathpool_add(&s->pool, ie->path,
+							ie->path_len);
+		memcpy(s->entries[s->n].id, hex, sizeof(hex));
+		s->n++;
 	}
-	snapshot_sort(s);
+	for (i = 1; i < s->n; i++)
+		if (strcmp(s->entries[i - 1].path, s->entries[i].path) >= 0)
+			break;
+	if (i < s->n) {
+		/* a corrupt index, out of order: sorted, and no pos (the
+		 * caller then reads every tree of HEAD) */
+		snapshot_sort(s);
+		if (pos)
+			pos[0] = SIZE_MAX - 1;
+	}
 	*out = s;
 	s = NULL;
 out:
+	free(full);
 	sc_buf_release(&ok);
 	sc_snapshot_free(s);
 	return error;
+}
+
+/*
+ * libgit2's reading of the index as a struct sc_gitindex (without a
+ * cache-tree), for the rare index gitindex.c leaves to libgit2.
+ */
+static struct sc_gitindex *gitindex_from_libgit2(git_index *index,
+						 const char *path)
+{
+	struct sc_gitindex *ix = sc_xcalloc(1, sizeof(*ix));
+	struct sc_buf paths = SC_BUF_INIT;
+	size_t i, n = git_index_entrycount(index), *off;
+	struct stat st;
+
+	ix->entries = sc_xcalloc(n + 1, sizeof(*ix->entries));
+	off = sc_xcalloc(n + 1, sizeof(*off));
+	for (i = 0; i < n; i++) {
+		const git_index_entry *ie = git_index_get_byindex(index, i);
+		struct sc_ientry *e = &ix->entries[ix->n];
+
+		if (!ie)
+			continue;
+		off[ix->n] = paths.len;
+		sc_buf_add(&paths, ie->path, strlen(ie->path) + 1);
+		e->path_len = (uint32_t)strlen(ie->path);
+		e->mtime_s = (uint32_t)ie->mtime.seconds;
+		e->mtime_ns = ie->mtime.nanoseconds;
+		e->ino = ie->ino;
+		e->mode = ie->mode;
+		e->size = ie->file_size;
+		memcpy(e->oid, ie->id.id, 20);
+		e->flags = ie->flags;
+		e->flags_ext = ie->flags_extended;
+		ix->n++;
+	}
+	ix->paths = sc_buf_detach(&paths);
+	for (i = 0; i < ix->n; i++)
+		ix->entries[i].path = ix->paths + off[i];
+	free(off);
+	if (path && !stat(path, &st)) {
+		ix->mtime_s = st.st_mtim.tv_sec;
+		ix->mtime_ns = (uint32_t)st.st_mtim.tv_nsec;
+	}
+	return ix;
 }
 
 /* ---- plain folders --------------------------------------------------- */
@@ -874,16 +1057,254 @@ static int diff_options(git_diff_options *opts, struct sc_repo *repo)
 	return 0;
 }
 
-/* --staged: HEAD's tree (empty when unborn) against the index. */
+static int fix_relative_index(struct sc_repo *repo);
+
+/* libgit2's index (after fix_relative_index): for its diff. */
+static int libgit2_index(git_index **out, struct sc_repo *repo)
+{
+	int error;
+
+	*out = NULL;
+	if (!repo->index_fixed) {
+		if ((error = fix_relative_index(repo)) < 0)
+			return error;
+		repo->index_fixed = 1;
+	}
+	if (git_repository_index(out, repo->git) < 0)
+		return git_fail(repo->root, "cannot read the index");
+	return 0;
+}
+
+/*
+ * The changes of --staged by libgit2's diff of HEAD's tree (NULL when
+ * unborn) and the index, with its rename detection.
+ */
+static int staged_changes_libgit2(struct sc_changeset *cs,
+				  struct sc_repo *repo, git_tree *tree)
+{
+	git_index *index = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	int error;
+
+	if ((error = libgit2_index(&index, repo)) < 0 ||
+	    (error = diff_options(&opts, repo)) < 0)
+		goto out;
+	if ((error = git_diff_tree_to_index(&diff, repo->git, tree, index,
+					    &opts)) < 0) {
+		error = git_fail(repo->root, "cannot compare HEAD and the "
+				 "index");
+		goto out;
+	}
+	error = changes_from_diff(cs, repo, diff);
+out:
+	git_diff_free(diff);
+	git_index_free(index);
+	return error;
+}
+
+struct head_walk {
+	struct sc_repo *repo;
+	struct sc_snapshot *s;
+	size_t alloc;
+	struct sc_buf path;         /* the folder being walked, with '/' */
+	const struct sc_snapshot *after;
+	const size_t *pos;          /* index entry -> its entry in after */
+};
+
+/*
+ * Add the regular files of HEAD's tree `id` (at folder w->path) to w->s.
+ * Where the index's cache-tree `node` says that the index has exactly
+ * this tree under that folder, its entries [lo, hi) are taken instead of
+ * reading the tree: a folder untouched by the commit costs nothing but a
+ * copy, as in git's diff-index.
+ */
+static int head_walk(struct head_walk *w, const git_oid *id,
+		     const struct sc_itree *node, size_t lo, size_t hi)
+{
+	const struct sc_gitindex *ix = w->repo->index;
+	size_t i, n, base = w->path.len;
+	git_tree *t = NULL;
+	int error = 0;
+
+	if (node && w->pos && node->entry_count >= 0 &&
+	    (size_t)node->entry_count == hi - lo &&
+	    !memcmp(node->oid, id->id, 20)) {
+		/* the same entries as "after": shared, path and all */
+		for (i = lo; i < hi; i++) {
+			if (w->pos[i] == SIZE_MAX)
+				continue;
+			SC_ALLOC_GROW(w->s->entries, w->s->n + 1, w->alloc);
+			w->s->entries[w->s->n++] = w->after->entries[w->pos[i]];
+		}
+		w->s->borrows_paths = 1;
+		return 0;
+	}
+	if (git_tree_lookup(&t, w->repo->git, id) < 0)
+		return git_fail(w->repo->root, "cannot read the tree of '%s' "
+				"in HEAD", base ? w->path.buf : ".");
+	n = git_tree_entrycount(t);
+	for (i = 0; i < n && !error; i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(t, i);
+		const char *name = git_tree_entry_name(te);
+		size_t nlen = strlen(name), k, sub_lo, sub_hi;
+		const struct sc_itree *sub = NULL;
+
+		w->path.len = base;
+		sc_buf_add(&w->path, name, nlen);
+		if (is_regular_mode(git_tree_entry_filemode(te))) {
+			snapshot_add_pooled(w->s, &w->alloc, w->path.buf,
+					    w->path.len,
+					    git_tree_entry_id(te)->id);
+			continue;
+		}
+		if (git_tree_entry_filemode(te) != GIT_FILEMODE_TREE)
+			continue;  /* symbolic links and submodules */
+		for (k = 0; node && k < node->n_subs; k++)
+			if (node->subs[k].name_len == nlen &&
+			    !memcmp(node->subs[k].name, name, nlen)) {
+				sub = &node->subs[k];
+				break;
+			}
+		sc_gitindex_range(ix, w->path.buf, w->path.len, &sub_lo,
+				  &sub_hi);
+		sc_buf_addch(&w->path, '/');
+		error = head_walk(w, git_tree_entry_id(te), sub, sub_lo,
+				  sub_hi);
+	}
+	git_tree_free(t);
+	w->path.len = base;
+	if (w->path.buf)
+		w->path.buf[base] = '\0';
+	return error;
+}
+
+/*
+ * The changes between two snapshots sorted by path, when there is no
+ * rename to find: 1 and cs->changes set, or 0 when files were both
+ * deleted and added (libgit2 must pair renames, exact or similar).
+ */
+static int simple_changes(struct sc_changeset *cs)
+{
+	const struct sc_snapshot *b = cs->before, *a = cs->after;
+	size_t i = 0, j = 0, alloc = 0, n_del = 0, n_add = 0;
+
+	while (i < b->n || j < a->n) {
+		int c = i >= b->n ? 1 : j >= a->n ? -1
+			: strcmp(b->entries[i].path, a->entries[j].path);
+
+		if (c < 0) {
+			n_del++;
+			i++;
+		} else if (c > 0) {
+			n_add++;
+			j++;
+		} else {
+			i++;
+			j++;
+		}
+	}
+	if (n_del && n_add)
+		return 0;
+	for (i = 0, j = 0; i < b->n || j < a->n;) {
+		int c = i >= b->n ? 1 : j >= a->n ? -1
+			: strcmp(b->entries[i].path, a->entries[j].path);
+
+		if (c < 0) {
+			add_change(cs, &alloc, SC_CHANGE_DELETED,
+				   b->entries[i++].path, NULL);
+		} else if (c > 0) {
+			add_change(cs, &alloc, SC_CHANGE_ADDED, NULL,
+				   a->entries[j++].path);
+		} else {
+			if (strcmp(b->entries[i].id, a->entries[j].id))
+				add_change(cs, &alloc, SC_CHANGE_MODIFIED,
+					   b->entries[i].path,
+					   a->entries[j].path);
+			i++;
+			j++;
+		}
+	}
+	sort_changes(cs);
+	return 1;
+}
+
+/*
+ * --staged: HEAD's tree (empty when unborn) against the index. The index
+ * is ours (gitindex.c); HEAD's tree is read only where the index's
+ * cache-tree does not vouch for it; libgit2's diff runs only when files
+ * were both deleted and added, to pair renames as it always has.
+ */
 static int load_staged(struct sc_changeset *cs, struct sc_repo *repo)
 {
 	git_object *obj = NULL;
 	git_tree *tree = NULL;
-	git_index *index = NULL;
-	git_diff *diff = NULL;
-	git_diff_options opts;
+	struct head_walk w;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t *pos = NULL;
 	int unborn, error;
 
+	memset(&w, 0, sizeof(w));
+	if ((unborn = git_repository_head_unborn(repo->git)) < 0) {
+		error = git_fail(repo->root, "cannot read HEAD");
+		goto out;
+	}
+	pos = sc_xmalloc((repo->index->n + 1) * sizeof(*pos));
+	if ((error = snapshot_from_index(&cs->after, repo, repo->index, 0,
+					 pos)) < 0)
+		goto out;
+	if (unborn) {
+		cs->before = sc_xcalloc(1, sizeof(*cs->before));
+	} else {
+		if ((error = git_revparse_single(&obj, repo->git,
+						 "HEAD^{commit}")) < 0) {
+			error = git_fail(repo->root, "cannot read HEAD");
+			goto out;
+		}
+		if ((error = git_commit_tree(&tree, (git_commit *)obj)) < 0) {
+			error = git_fail(repo->root, "cannot read HEAD's tree");
+			goto out;
+		}
+		w.repo = repo;
+		w.after = cs->after;
+		w.pos = repo->index->n && pos[0] == SIZE_MAX - 1 ? NULL : pos;
+		w.s = cs->before = sc_xcalloc(1, sizeof(*cs->before));
+		w.alloc = cs->after->n + 1;
+		w.s->entries = sc_xmalloc(w.alloc * sizeof(*w.s->entries));
+		sc_prefault(w.s->entries, w.alloc * sizeof(*w.s->entries));
+		git_oid_tostr(hex, sizeof(hex), git_commit_id((git_commit *)obj));
+		w.s->commit = sc_xstrdup(hex);
+		sc_buf_adds(&w.path, "");
+		if ((error = head_walk(&w, git_tree_id(tree), repo->index->tree,
+				       0, repo->index->n)) < 0)
+			goto out;
+		snapshot_sort_if_needed(w.s);
+	}
+	if (!simple_changes(cs))
+		error = staged_changes_libgit2(cs, repo, tree);
+out:
+	free(pos);
+	sc_buf_release(&w.path);
+	git_tree_free(tree);
+	git_object_free(obj);
+	return error;
+}
+
+int sc_changeset_load_libgit2(struct sc_changeset **out, struct sc_repo *repo)
+{
+	struct sc_changeset *cs = sc_xcalloc(1, sizeof(*cs));
+	struct sc_gitindex *ix = NULL;
+	git_object *obj = NULL;
+	git_tree *tree = NULL;
+	git_index *index = NULL;
+	int unborn, error;
+
+	*out = NULL;
+	cs->mode = SC_MODE_STAGED;
+	if (!repo->git) {
+		error = sc_error_set("not a git repository");
+		goto out;
+	}
 	if ((unborn = git_repository_head_unborn(repo->git)) < 0) {
 		error = git_fail(repo->root, "cannot read HEAD");
 		goto out;
@@ -904,26 +1325,20 @@ static int load_staged(struct sc_changeset *cs, struct sc_repo *repo)
 			goto out;
 		}
 	}
-	if ((error = git_repository_index(&index, repo->git)) < 0) {
-		error = git_fail(repo->root, "cannot read the index");
+	if ((error = libgit2_index(&index, repo)) < 0)
 		goto out;
-	}
-	if ((error = snapshot_from_index(&cs->after, repo, index, 0)) < 0)
+	ix = gitindex_from_libgit2(index, NULL);
+	if ((error = snapshot_from_index(&cs->after, repo, ix, 0, NULL)) < 0 ||
+	    (error = staged_changes_libgit2(cs, repo, tree)) < 0)
 		goto out;
-	if ((error = diff_options(&opts, repo)) < 0)
-		goto out;
-	if ((error = git_diff_tree_to_index(&diff, repo->git, tree, index,
-					    &opts)) < 0) {
-		error = git_fail(repo->root, "cannot compare HEAD and the "
-				 "index");
-		goto out;
-	}
-	error = changes_from_diff(cs, repo, diff);
+	*out = cs;
+	cs = NULL;
 out:
-	git_diff_free(diff);
+	sc_gitindex_free(ix);
 	git_index_free(index);
 	git_tree_free(tree);
 	git_object_free(obj);
+	sc_changeset_free(cs);
 	return error;
 }
 
@@ -1041,19 +1456,14 @@ out:
 /* --all: the tracked files as in the work tree, or a whole folder. */
 static int load_all(struct sc_changeset *cs, struct sc_repo *repo)
 {
-	git_index *index = NULL;
-	int error;
+	if (!repo->git) {
+		char *dir = sc_cache_dir(repo);
+		int error = sc_folder_snapshot(&cs->after, repo->root, dir);
 
-	if (!repo->git)
-		return sc_snapshot_from_dir(&cs->after, repo->root);
-	if ((error = git_repository_index(&index, repo->git)) < 0) {
-		error = git_fail(repo->root, "cannot read the index");
-		goto out;
+		free(dir);
+		return error;
 	}
-	error = snapshot_from_index(&cs->after, repo, index, 1);
-out:
-	git_index_free(index);
-	return error;
+	return snapshot_from_index(&cs->after, repo, repo->index, 1, NULL);
 }
 
 int sc_changeset_load(struct sc_changeset **out, struct sc_repo *repo,
@@ -1271,14 +1681,105 @@ static int read_blob(struct sc_repo *repo, const struct sc_entry *e,
 int sc_repo_read(struct sc_repo *repo, const struct sc_snapshot *snap,
 		 const struct sc_entry *e, char **data, size_t *len)
 {
+	int error;
+
 	*data = NULL;
 	*len = 0;
-	if (snap->worktree)
-		return read_worktree(snap->root, e->path, data, len);
+	if (snap->worktree) {
+		struct stat st;
+		struct sc_fstat fst;
+
+		st.st_mode = 0;
+		error = read_worktree(snap->root, e->path, data, len, &st);
+		if (repo && repo->deps_on) {
+			/* a file that could not be read is a dependency
+			 * that never matches (all zeros): no report cache */
+			memset(&fst, 0, sizeof(fst));
+			if (!S_ISREG(st.st_mode))
+				goto note;
+			fst.mtime_s = st.st_mtim.tv_sec;
+			fst.mtime_ns = (uint32_t)st.st_mtim.tv_nsec;
+			fst.ctime_s = st.st_ctim.tv_sec;
+			fst.ctime_ns = (uint32_t)st.st_ctim.tv_nsec;
+			fst.size = (uint64_t)st.st_size;
+			fst.ino = (uint64_t)st.st_ino;
+			fst.dev = (uint64_t)st.st_dev;
+note:
+			sc_repo_note_dep(repo, e->path, &fst);
+		}
+		return error;
+	}
 	if (!repo || !repo->git)
 		return sc_error_set("cannot read '%s': no git repository",
 				    e->path);
-	return read_blob(repo, e, data, len);
+	pthread_mutex_lock(&repo->lock);
+	error = read_blob(repo, e, data, len);
+	pthread_mutex_unlock(&repo->lock);
+	return error;
+}
+
+/* ---- blob ids -------------------------------------------------------- */
+
+static EVP_MD *sha1_md;
+static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
+
+static void sha1_fetch(void)
+{
+	sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
+}
+
+void sc_blob_hash(const void *data, size_t len, unsigned char *oid)
+{
+	char hdr[32];
+	int n = snprintf(hdr, sizeof(hdr), "blob %zu", len);
+	EVP_MD_CTX *ctx;
+
+	pthread_once(&sha1_once, sha1_fetch);
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || !sha1_md || !EVP_DigestInit_ex(ctx, sha1_md, NULL) ||
+	    !EVP_DigestUpdate(ctx, hdr, (size_t)n + 1) ||
+	    !EVP_DigestUpdate(ctx, data, len) ||
+	    !EVP_DigestFinal_ex(ctx, oid, NULL)) {
+		/* libcrypto without SHA-1: libgit2's own hash */
+		git_oid id;
+
+		if (git_odb_hash(&id, data, len, GIT_OBJECT_BLOB) < 0)
+			sc_die_oom();
+		memcpy(oid, id.id, 20);
+	}
+	EVP_MD_CTX_free(ctx);
+}
+
+/* 0-15 for a lowercase hex digit, 16 for anything else */
+static unsigned char hexval[256];
+static pthread_once_t hexval_once = PTHREAD_ONCE_INIT;
+
+static void hexval_init(void)
+{
+	int c;
+
+	memset(hexval, 16, sizeof(hexval));
+	for (c = 0; c < 16; c++)
+		hexval[(unsigned char)hex_digits[c]] = (unsigned char)c;
+}
+
+int sc_oid_fromhex(unsigned char *oid, const char *hex)
+{
+	const unsigned char *h = (const unsigned char *)hex;
+	size_t i;
+
+	pthread_once(&hexval_once, hexval_init);
+	for (i = 0; i < 20; i++) {
+		unsigned hi = hexval[h[2 * i]], lo;
+
+		if (hi == 16)
+			return -1;  /* also stops at the NUL of a short id */
+		lo = hexval[h[2 * i + 1]];
+		if (lo == 16)
+			return -1;
+		oid[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return hex[40] ? -1 : 0;
 }
 
 /* ---- the repository -------------------------------------------------- */
@@ -1418,16 +1919,33 @@ out:
 	return error;
 }
 
+/*
+ * The index git uses: $GIT_INDEX_FILE (a relative one from the top of
+ * the work tree, where git runs hooks: see fix_relative_index), else
+ * <git dir>/index. Owned by the caller.
+ */
+static char *index_path(const struct sc_repo *repo)
+{
+	const char *env = getenv("GIT_INDEX_FILE");
+
+	if (env && *env)
+		return *env == '/' ? sc_xstrdup(env)
+				   : sc_xasprintf("%s/%s", repo->root, env);
+	return sc_xasprintf("%sindex", repo->gitdir);
+}
+
 int sc_repo_open(struct sc_repo **out, const char *dir, int allow_plain)
 {
 	struct sc_repo *repo = sc_xcalloc(1, sizeof(*repo));
 	git_index *index = NULL;
-	char *realdir = NULL, *found = NULL;
+	char *realdir = NULL, *found = NULL, *ipath = NULL;
+	const char *common;
 	const char *gitdir_env = getenv("GIT_DIR"), *path;
 	size_t rlen;
 	int error;
 
 	*out = NULL;
+	pthread_mutex_init(&repo->lock, NULL);
 	if ((error = real_path(&realdir, dir)) < 0)
 		goto out;
 	if ((found = find_gitdir(realdir)) &&
@@ -1478,6 +1996,11 @@ int sc_repo_open(struct sc_repo **out, const char *dir, int allow_plain)
 	}
 	repo->gitdir = sc_ends_with(path, "/") ? sc_xstrdup(path)
 					       : sc_xasprintf("%s/", path);
+	common = git_repository_commondir(repo->git);
+	if (!common)
+		common = path;
+	repo->commondir = sc_ends_with(common, "/") ? sc_xstrdup(common)
+						    : sc_xasprintf("%s/", common);
 	if ((error = real_path(&repo->root,
 			       git_repository_workdir(repo->git))) < 0)
 		goto out;
@@ -1490,11 +2013,15 @@ int sc_repo_open(struct sc_repo **out, const char *dir, int allow_plain)
 		repo->prefix = sc_xstrdup("");  /* the root, or outside it */
 	if (!strcmp(repo->prefix, "/") || sc_starts_with(repo->prefix, ".git/"))
 		repo->prefix[0] = '\0';
-	if ((error = fix_relative_index(repo)) < 0)
-		goto out;
-	/* Load the index now: an unreadable layout fails here, clearly. */
-	if ((error = git_repository_index(&index, repo->git)) < 0) {
-		error = git_fail(repo->root, "cannot read the index");
+	/* Read the index now: an unreadable layout fails here, clearly. */
+	ipath = index_path(repo);
+	error = sc_gitindex_read(&repo->index, ipath);
+	if (error == SC_GITINDEX_UNSUPPORTED) {
+		/* libgit2 says what is wrong, or reads it after all */
+		if ((error = libgit2_index(&index, repo)) < 0)
+			goto out;
+		repo->index = gitindex_from_libgit2(index, ipath);
+	} else if (error < 0) {
 		goto out;
 	}
 done:
@@ -1502,6 +2029,7 @@ done:
 	repo = NULL;
 out:
 	git_index_free(index);
+	free(ipath);
 	free(found);
 	free(realdir);
 	sc_repo_free(repo);
@@ -1517,6 +2045,12 @@ void sc_repo_free(struct sc_repo *repo)
 	free(repo->root);
 	free(repo->prefix);
 	free(repo->gitdir);
+	free(repo->commondir);
+	sc_gitindex_free(repo->index);
+	while (repo->n_deps)
+		free(repo->deps[--repo->n_deps].path);
+	free(repo->deps);
+	pthread_mutex_destroy(&repo->lock);
 	free(repo);
 }
 
@@ -1538,6 +2072,37 @@ const char *sc_repo_prefix(const struct sc_repo *repo)
 const char *sc_repo_gitdir(const struct sc_repo *repo)
 {
 	return repo->gitdir;
+}
+
+const char *sc_repo_commondir(const struct sc_repo *repo)
+{
+	return repo->commondir;
+}
+
+void sc_repo_record_deps(struct sc_repo *repo)
+{
+	repo->deps_on = 1;
+}
+
+void sc_repo_note_dep(struct sc_repo *repo, const char *path,
+		      const struct sc_fstat *st)
+{
+	struct sc_dep *d;
+
+	if (!repo || !repo->deps_on)
+		return;
+	pthread_mutex_lock(&repo->lock);
+	SC_ALLOC_GROW(repo->deps, repo->n_deps + 1, repo->a_deps);
+	d = &repo->deps[repo->n_deps++];
+	d->path = sc_xstrdup(path);
+	d->st = *st;
+	pthread_mutex_unlock(&repo->lock);
+}
+
+const struct sc_dep *sc_repo_deps(const struct sc_repo *repo, size_t *n)
+{
+	*n = repo->n_deps;
+	return repo->deps;
 }
 
 /* Expand a leading "~" or "~user" the way git does for path values. */
@@ -1633,4 +2198,8 @@ void sc_gitsrc_global_init(void)
 void sc_gitsrc_global_shutdown(void)
 {
 	git_libgit2_shutdown();
+	if (sha1_md) {
+		EVP_MD_free(sha1_md);
+		sha1_md = NULL;
+	}
 }

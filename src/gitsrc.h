@@ -13,6 +13,7 @@
 #define SC_GITSRC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum sc_mode { SC_MODE_STAGED = 0, SC_MODE_DIFF, SC_MODE_ALL };
 
@@ -27,12 +28,33 @@ struct sc_entry {
 			    SC_MAX_FILE_SIZE whose id had to be computed */
 };
 
+/* What stat(2) says about a file: enough to tell that it changed. */
+struct sc_fstat {
+	int64_t mtime_s, ctime_s;
+	uint32_t mtime_ns, ctime_ns;
+	uint64_t size, ino, dev;
+};
+
+struct sc_pathpool;
+
 struct sc_snapshot {
 	struct sc_entry *entries;  /* sorted by path (strcmp order) */
 	size_t n;
 	int worktree;              /* 1: contents come from the work tree / folder */
 	char *root;                /* worktree: absolute folder the paths are relative to */
 	char *commit;              /* commit id (hex) this snapshot is the tree of, or NULL */
+	/*
+	 * 1: a plain folder read for --all (folder.h): entry ids are not
+	 * computed (""); whoever needs a file's id stats and hashes it.
+	 */
+	int lazy;
+	/* when set, the entries' paths live in this pool (owned), not in
+	 * allocations of their own */
+	struct sc_pathpool *pool;
+	/* 1: some paths belong to the "after" snapshot of the same change
+	 * set (--staged shares what HEAD and the index have in common);
+	 * sc_changeset_free frees "before" first */
+	int borrows_paths;
 };
 
 enum sc_change_status {
@@ -73,6 +95,27 @@ const char *sc_repo_root(const struct sc_repo *repo);
 const char *sc_repo_prefix(const struct sc_repo *repo);
 /* The git folder (absolute, with trailing '/'), or NULL for a plain folder. */
 const char *sc_repo_gitdir(const struct sc_repo *repo);
+/* The common git folder (linked work trees share it; absolute, trailing
+ * '/'), or NULL for a plain folder. */
+const char *sc_repo_commondir(const struct sc_repo *repo);
+
+/*
+ * A work-tree file this run depended on (its contents), with its stat
+ * data at the time: for the report cache (runcache.h). Once recording
+ * is on, every work-tree file sc_repo_read reads is noted, and so is
+ * every file whose facts came from its stat data (units.c).
+ */
+struct sc_dep {
+	char *path;
+	struct sc_fstat st;
+};
+
+void sc_repo_record_deps(struct sc_repo *repo);
+/* Note a dependency (thread-safe; nothing unless recording). */
+void sc_repo_note_dep(struct sc_repo *repo, const char *path,
+		      const struct sc_fstat *st);
+/* The dependencies noted so far (borrowed; duplicates possible). */
+const struct sc_dep *sc_repo_deps(const struct sc_repo *repo, size_t *n);
 
 /*
  * The hooks folder git really uses (core.hooksPath, relative to the work
@@ -89,6 +132,13 @@ int sc_repo_hooks_dir(struct sc_repo *repo, char **out);
 int sc_changeset_load(struct sc_changeset **out, struct sc_repo *repo,
 		      enum sc_mode mode, const char *range);
 void sc_changeset_free(struct sc_changeset *cs);
+
+/*
+ * --staged as libgit2 alone computes it (all of HEAD's tree, libgit2's
+ * reading of the index, its diff and rename detection): the reference
+ * the tests hold sc_changeset_load to. Same contract.
+ */
+int sc_changeset_load_libgit2(struct sc_changeset **out, struct sc_repo *repo);
 
 /*
  * A snapshot of every regular file under `dir` (a plain folder, read as
@@ -113,7 +163,8 @@ const struct sc_entry *sc_snapshot_find(const struct sc_snapshot *s, const char 
 /*
  * Read an entry's contents: 0 and *data, *len (owned by the caller,
  * NUL-terminated), SC_ETOOBIG when over SC_MAX_FILE_SIZE (*data NULL), or
- * -1 with a message. `repo` may be NULL for worktree snapshots.
+ * -1 with a message. `repo` may be NULL for worktree snapshots. Safe to
+ * call from several threads at once.
  */
 int sc_repo_read(struct sc_repo *repo, const struct sc_snapshot *snap,
 		 const struct sc_entry *e, char **data, size_t *len);
@@ -135,6 +186,12 @@ int sc_repo_read(struct sc_repo *repo, const struct sc_snapshot *snap,
 int sc_repo_find_release(struct sc_repo *repo, const char *from,
 			 const char *glob, char **name,
 			 struct sc_snapshot **snap);
+
+/* The git blob id (20 bytes) of `len` bytes of `data`. */
+void sc_blob_hash(const void *data, size_t len, unsigned char *oid);
+
+/* Hex (40 characters and a NUL) to 20 bytes: 0, or -1 if not an id. */
+int sc_oid_fromhex(unsigned char *oid, const char *hex);
 
 /* Initialise / shut down libgit2 (once, from main). */
 void sc_gitsrc_global_init(void);

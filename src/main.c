@@ -3,7 +3,8 @@
  * command table, option parsing, and the only place that prints errors
  * and exits. Exit status: 0 clean, 1 error-severity diagnostics (any
  * with --strict), 2 usage or configuration error, 3 environment or
- * internal failure.
+ * internal failure. An --all run whose inputs are all as last time
+ * prints last time's report (runcache.h).
  */
 #include <errno.h>
 #include <limits.h>
@@ -22,7 +23,10 @@
 #include "pysrc.h"
 #include "report.h"
 #include "revgraph.h"
+#include "cache.h"
 #include "rule.h"
+#include "runcache.h"
+#include "trace.h"
 
 #ifndef SC_VERSION
 #define SC_VERSION "0.0.0"
@@ -83,6 +87,8 @@ struct opts {
 	char **ignore;             /* --ignore (adds to the file's) */
 	size_t n_ignore;
 	int force;
+	int argc;                  /* the whole command line (report cache) */
+	char **argv;
 };
 
 static int usage_error(const char *fmt, ...) SC_PRINTF(1, 2);
@@ -326,14 +332,60 @@ static int load_config(struct opts *o, struct sc_config *cfg, const char *root)
 	return SC_EXIT_OK;
 }
 
+/* $SCHEMACHECK_NO_REPORT_CACHE set (not "" nor "0"): every run runs. */
+static int no_report_cache(void)
+{
+	const char *v = getenv("SCHEMACHECK_NO_REPORT_CACHE");
+
+	return v && *v && strcmp(v, "0");
+}
+
+/*
+ * The key of the report of this --all run (runcache.h) into key; 0, or
+ * -1 when the run must not use the report cache.
+ */
+static int run_key(const struct opts *o, const struct sc_repo *repo,
+		   const struct sc_changeset *cs, int color,
+		   unsigned char *key)
+{
+	struct sc_runkey *k = sc_runkey_new();
+	char *cwd = realpath(".", NULL), *path;
+	int i, rc = 0;
+
+	for (i = 1; i < o->argc; i++)
+		sc_runkey_str(k, o->argv[i]);
+	sc_runkey_str(k, cwd);
+	sc_runkey_str(k, sc_repo_root(repo));
+	sc_runkey_str(k, sc_repo_prefix(repo));
+	sc_runkey_bytes(k, &color, sizeof(color));
+	/* the configuration, as load_config finds it */
+	if (o->config) {
+		sc_runkey_file(k, o->config);
+	} else if (!o->no_config) {
+		path = sc_xasprintf("%s/.schemacheck.toml", sc_repo_root(repo));
+		sc_runkey_file(k, path);
+		free(path);
+		path = sc_xasprintf("%s/pyproject.toml", sc_repo_root(repo));
+		sc_runkey_file(k, path);
+		free(path);
+	}
+	sc_runkey_snapshot(k, cs->after);
+	sc_runkey_finish(k, key);
+	free(cwd);
+	return rc;
+}
+
 static int cmd_check(struct opts *o, struct sc_config *cfg)
 {
 	struct sc_repo *repo = NULL;
 	struct sc_changeset *cs = NULL;
 	struct sc_diags ds = SC_DIAGS_INIT;
 	struct sc_report_opts ro;
-	size_t i;
-	int rc = SC_EXIT_OK, err;
+	unsigned char key[20];
+	char *cache_dir = NULL, *kept = NULL, *report = NULL;
+	size_t i, kept_len = 0, report_len = 0;
+	FILE *out = stdout;
+	int rc = SC_EXIT_OK, err, color, use_runs = 0;
 
 	if ((err = sc_repo_open(&repo, ".", o->mode == SC_MODE_ALL)) < 0) {
 		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
@@ -342,10 +394,32 @@ static int cmd_check(struct opts *o, struct sc_config *cfg)
 	}
 	if ((rc = load_config(o, cfg, sc_repo_root(repo))) != SC_EXIT_OK)
 		goto out;
+	sc_trace("repository open, configuration read");
 	if ((err = sc_changeset_load(&cs, repo, o->mode, o->range)) < 0) {
 		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
 		rc = err == SC_EUSAGE ? SC_EXIT_USAGE : SC_EXIT_ENV;
 		goto out;
+	}
+	sc_trace("change set loaded");
+	color = o->color < 0 ? (isatty(STDOUT_FILENO) && !getenv("NO_COLOR"))
+			     : o->color;
+	/* --all with every input as last time: last time's report */
+	if (o->mode == SC_MODE_ALL && !no_report_cache() &&
+	    (cache_dir = sc_cache_dir(repo)) &&
+	    run_key(o, repo, cs, color, key) == 0) {
+		use_runs = 1;
+		sc_repo_record_deps(repo);
+		if (sc_runcache_get(cache_dir, sc_repo_root(repo), key, &kept,
+				    &kept_len, &rc) == 0) {
+			sc_trace("report from the report cache");
+			if (kept_len && fwrite(kept, 1, kept_len, stdout) !=
+			    kept_len) {
+				fprintf(stderr, "schemacheck: cannot write the "
+					"report: %s\n", strerror(errno));
+				rc = SC_EXIT_ENV;
+			}
+			goto out;
+		}
 	}
 	if ((err = sc_engine_run(&ds, repo, cs, cfg)) < 0) {
 		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
@@ -356,21 +430,41 @@ static int cmd_check(struct opts *o, struct sc_config *cfg)
 
 	memset(&ro, 0, sizeof(ro));
 	ro.format = o->format;
-	ro.color = o->color < 0 ? (isatty(STDOUT_FILENO) && !getenv("NO_COLOR"))
-				: o->color;
+	ro.color = color;
 	ro.mode = mode_name(o->mode);
 	ro.quiet = o->quiet;
 	ro.statistics = o->statistics;
-	if (sc_report_write(stdout, &ds, &ro) < 0) {
+	/* kept for the report cache: written to memory, then out */
+	if (use_runs && !(out = open_memstream(&report, &report_len)))
+		sc_die_oom();
+	if (sc_report_write(out, &ds, &ro) < 0 ||
+	    (out != stdout && (fclose(out) != 0 ||
+			       (report_len && fwrite(report, 1, report_len,
+						     stdout) != report_len)))) {
 		fprintf(stderr, "schemacheck: cannot write the report: %s\n",
 			strerror(errno));
+		out = stdout;
 		rc = SC_EXIT_ENV;
 		goto out;
 	}
+	out = stdout;
+	sc_trace("report written");
 	for (i = 0; i < ds.n; i++)
 		if (ds.v[i].severity == SC_SEV_ERROR || o->strict)
 			rc = SC_EXIT_FINDINGS;
+	if (use_runs) {
+		size_t n_deps;
+		const struct sc_dep *deps = sc_repo_deps(repo, &n_deps);
+
+		sc_runcache_put(cache_dir, sc_repo_root(repo), key, deps,
+				n_deps, report, report_len, rc);
+	}
 out:
+	if (out != stdout)
+		fclose(out);
+	free(report);
+	free(kept);
+	free(cache_dir);
 	sc_diags_release(&ds);
 	sc_changeset_free(cs);
 	sc_repo_free(repo);
@@ -722,10 +816,14 @@ int main(int argc, char **argv)
 	const char *cmd = NULL;
 	int i = 1, rc;
 
+	sc_trace("main");
 	memset(&o, 0, sizeof(o));
 	o.color = -1;
+	o.argc = argc;
+	o.argv = argv;
 	sc_config_init(&cfg);
 	sc_gitsrc_global_init();
+	sc_trace("libgit2 initialised");
 
 	/* -C may come before the command */
 	while (i + 1 < argc && !strcmp(argv[i], "-C")) {
@@ -784,6 +882,7 @@ out:
 	sc_config_release(&cfg);
 	sc_pysrc_shutdown();
 	sc_gitsrc_global_shutdown();
+	sc_trace("done");
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "schemacheck: write failure on standard output\n");
 		rc = SC_EXIT_ENV;

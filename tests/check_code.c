@@ -68,7 +68,15 @@ static void assert_call(size_t i, enum sc_code_kind kind, const char *call,
 START_TEST(test_prefilter)
 {
 	ck_assert_int_eq(pre("Base.metadata.create_all(engine)\n"), 1);
-	ck_assert_int_eq(pre("t.drop(engine)\n"), 1);
+	ck_assert_int_eq(pre("t = Table('t', meta)\nt.drop(engine)\n"), 1);
+	ck_assert_int_eq(pre("sa.Index ('ix', t.c.a).create(bind)\n"), 1);
+	ck_assert_int_eq(pre("User.__table__.drop(engine)\n"), 1);
+	ck_assert_int_eq(pre("meta.tables ['t'].create(engine)\n"), 1);
+	/* .create()/.drop() on nothing that can be a table of the file */
+	ck_assert_int_eq(pre("t.drop(engine)\n"), 0);
+	ck_assert_int_eq(pre("User.objects.create(name='x')\nMyTable(x)\n"), 0);
+	/* create_all only as a whole name */
+	ck_assert_int_eq(pre("def create_all_users():\n    pass\n"), 0);
 	ck_assert_int_eq(pre("q = 'create\n  TABLE x (a int)'\n"), 1);
 	ck_assert_int_eq(pre("q = 'Drop Index ix'\n"), 1);
 	ck_assert_int_eq(pre("def create_app():\n    return Flask()\n"), 0);

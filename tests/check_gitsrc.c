@@ -531,6 +531,7 @@ START_TEST(test_plain_folder)
 	char *d = tu_mkdtemp(), *root, *id, *sub;
 	struct sc_repo *repo = NULL;
 	struct sc_changeset *cs = NULL;
+	struct sc_snapshot *snap = NULL;
 
 	tu_write(d, "migrations/versions/001_init.py", "revision = '001'\n");
 	tu_write(d, "models.py", "class A: pass\n");
@@ -562,11 +563,19 @@ START_TEST(test_plain_folder)
 	ck_assert_str_eq(cs->after->entries[0].path,
 			 "migrations/versions/001_init.py");
 	ck_assert_str_eq(cs->after->entries[1].path, "models.py");
-	id = sh_out(d, "git hash-object models.py");
-	ck_assert_str_eq(cs->after->entries[1].id, id);
+	/* --all reads a folder lazily: no ids */
+	ck_assert_str_eq(cs->after->entries[1].id, "");
+	ck_assert_int_eq(cs->after->lazy, 1);
 	assert_reads(NULL, cs->after, "models.py", "class A: pass\n");
 	sc_changeset_free(cs);
 	cs = NULL;
+	/* sc_snapshot_from_dir computes the ids */
+	ck_assert_int_eq(sc_snapshot_from_dir(&snap, d), 0);
+	ck_assert_uint_eq(snap->n, 2);
+	id = sh_out(d, "git hash-object models.py");
+	ck_assert_str_eq(snap->entries[1].id, id);
+	ck_assert_int_eq(snap->lazy, 0);
+	sc_snapshot_free(snap);
 	ck_assert_int_eq(sc_changeset_load(&cs, repo, SC_MODE_STAGED, NULL),
 			 SC_ERROR);
 	ck_assert_ptr_null(cs);
@@ -935,6 +944,193 @@ START_TEST(test_typechange_and_intent_to_add)
 }
 END_TEST
 
+/* ---- --staged through the index file and its cache-tree ---- */
+
+static void assert_same_snapshot(const struct sc_snapshot *a,
+				 const struct sc_snapshot *b, const char *what)
+{
+	size_t i;
+
+	ck_assert_msg(a->n == b->n, "%s: %zu entries, libgit2 %zu", what,
+		      a->n, b->n);
+	for (i = 0; i < a->n; i++) {
+		ck_assert_msg(!strcmp(a->entries[i].path, b->entries[i].path),
+			      "%s: entry %zu is %s, libgit2 %s", what, i,
+			      a->entries[i].path, b->entries[i].path);
+		ck_assert_msg(!strcmp(a->entries[i].id, b->entries[i].id),
+			      "%s: %s has id %s, libgit2 %s", what,
+			      a->entries[i].path, a->entries[i].id,
+			      b->entries[i].id);
+	}
+	ck_assert_msg(!a->commit == !b->commit &&
+		      (!a->commit || !strcmp(a->commit, b->commit)),
+		      "%s: commit differs", what);
+	assert_sorted(a);
+}
+
+/*
+ * Run `script` in the repository dir, then load --staged both ways
+ * (sc_changeset_load, which reads the index itself and trusts its
+ * cache-tree, and sc_changeset_load_libgit2) and require the same
+ * snapshots and changes. Returns the fast change set (owned).
+ */
+static struct sc_changeset *same_as_libgit2(const char *dir,
+					    const char *script)
+{
+	struct sc_repo *repo;
+	struct sc_changeset *fast, *ref = NULL;
+	size_t i;
+
+	ck_assert_msg(tu_sh(dir, "%s", script) == 0, "script: %s", script);
+	repo = open_ok(dir);
+	fast = load_ok(repo, SC_MODE_STAGED, NULL);
+	ck_assert_msg(sc_changeset_load_libgit2(&ref, repo) == 0, "ref: %s",
+		      sc_error_last());
+	assert_same_snapshot(fast->before, ref->before, "before");
+	assert_same_snapshot(fast->after, ref->after, "after");
+	ck_assert_msg(fast->n_changes == ref->n_changes,
+		      "%s: %zu changes, libgit2 %zu", script, fast->n_changes,
+		      ref->n_changes);
+	for (i = 0; i < fast->n_changes; i++) {
+		const struct sc_change *a = &fast->changes[i];
+		const struct sc_change *b = &ref->changes[i];
+
+		ck_assert_int_eq(a->status, b->status);
+		ck_assert_msg(!a->old_path == !b->old_path &&
+			      (!a->old_path || !strcmp(a->old_path, b->old_path)),
+			      "old path of change %zu", i);
+		ck_assert_msg(!a->new_path == !b->new_path &&
+			      (!a->new_path || !strcmp(a->new_path, b->new_path)),
+			      "new path of change %zu", i);
+	}
+	sc_changeset_free(ref);
+	sc_repo_free(repo);
+	return fast;
+}
+
+START_TEST(test_staged_index_reader)
+{
+	char *d = tu_mkdtemp();
+	struct sc_changeset *cs;
+	int v;
+
+	tu_git_init(d);
+	/* unborn: everything added, no cache-tree yet */
+	tu_write(d, "a.py", "a = 1\n");
+	tu_write(d, "pkg/b.py", "b = 1\n");
+	tu_write(d, "pkg/sub/c.py", "c = 1\n");
+	tu_write(d, "pkg.py", "sorts between pkg and pkg/\n");
+	tu_write(d, "pkg-x/d.py", "d = 1\n");
+	cs = same_as_libgit2(d, "git add -A");
+	ck_assert_uint_eq(cs->before->n, 0);
+	ck_assert_uint_eq(cs->n_changes, 5);
+	sc_changeset_free(cs);
+	/* committed: a full cache-tree, nothing staged */
+	cs = same_as_libgit2(d, "git commit -q -m one");
+	ck_assert_uint_eq(cs->n_changes, 0);
+	ck_assert_uint_eq(cs->before->n, 5);
+	sc_changeset_free(cs);
+	/* edits deep down, an addition in a new folder, a deletion */
+	tu_write(d, "pkg/sub/c.py", "c = 2\n");
+	tu_write(d, "new/dir/e.py", "e = 1\n");
+	cs = same_as_libgit2(d, "git add pkg/sub/c.py new && git rm -q a.py");
+	ck_assert_uint_eq(cs->n_changes, 3);
+	assert_change(cs, "pkg/sub/c.py", SC_CHANGE_MODIFIED, "pkg/sub/c.py");
+	assert_change(cs, "new/dir/e.py", SC_CHANGE_ADDED, NULL);
+	assert_change(cs, "a.py", SC_CHANGE_DELETED, "a.py");
+	sc_changeset_free(cs);
+	/* a rename with an edit: libgit2 pairs them */
+	tu_write(d, "pkg/sub/c2.py", "c = 2\nmore = 1\n");
+	cs = same_as_libgit2(d, "git commit -q -m two && git rm -q "
+			     "pkg/sub/c.py && git add pkg/sub/c2.py");
+	assert_change(cs, "pkg/sub/c2.py", SC_CHANGE_RENAMED, "pkg/sub/c.py");
+	sc_changeset_free(cs);
+	/* a mode change is no change; a file that became a link is deleted */
+	cs = same_as_libgit2(d, "git commit -q -m three && chmod +x pkg/b.py "
+			     "&& git add pkg/b.py && rm pkg-x/d.py && ln -s "
+			     "../a.py pkg-x/d.py && git add -A pkg-x");
+	ck_assert_uint_eq(cs->n_changes, 1);
+	assert_change(cs, "pkg-x/d.py", SC_CHANGE_DELETED, "pkg-x/d.py");
+	sc_changeset_free(cs);
+	/* intent-to-add inside a folder whose tree is otherwise unchanged */
+	tu_write(d, "pkg/sub/ita.py", "later\n");
+	cs = same_as_libgit2(d, "git commit -q -m four && git add -N "
+			     "pkg/sub/ita.py");
+	ck_assert_uint_eq(cs->n_changes, 0);
+	ck_assert_ptr_null(sc_snapshot_find(cs->after, "pkg/sub/ita.py"));
+	sc_changeset_free(cs);
+	/* a submodule (gitlink) and a deleted folder */
+	cs = same_as_libgit2(d, "git rm -q --cached pkg/sub/ita.py && "
+			     "git update-index --add --cacheinfo 160000,"
+			     "1111111111111111111111111111111111111111,mod && "
+			     "git rm -q -r pkg/sub");
+	ck_assert_uint_eq(cs->n_changes, 1);
+	assert_change(cs, "pkg/sub/c2.py", SC_CHANGE_DELETED, "pkg/sub/c2.py");
+	sc_changeset_free(cs);
+	/* conflict stages: a path only at stages 1-3 is not in "after" */
+	cs = same_as_libgit2(d, "git reset -q --hard && printf '"
+			     "100644 %s 1\\tpkg/b.py\\n100644 %s 2\\tpkg/b.py\\n' "
+			     "$(git rev-parse HEAD:pkg/b.py) $(git rev-parse "
+			     "HEAD:pkg.py) | git update-index --index-info && "
+			     "git update-index --force-remove pkg/b.py; printf "
+			     "'100644 %s 1\\tpkg/b.py\\n100644 %s 2\\tpkg/b.py\\n' "
+			     "$(git rev-parse HEAD:pkg/b.py) $(git rev-parse "
+			     "HEAD:pkg.py) | git update-index --index-info");
+	ck_assert_ptr_null(sc_snapshot_find(cs->after, "pkg/b.py"));
+	sc_changeset_free(cs);
+	/* index versions 2, 3 (extended flags) and 4 (compressed paths) */
+	for (v = 2; v <= 4; v++) {
+		char *script = sc_xasprintf("git reset -q --hard && "
+			"git update-index --index-version %d && "
+			"echo x >> pkg/b.py && git add pkg/b.py && "
+			"echo y > pkg/sub2.py && git add -N pkg/sub2.py", v);
+
+		cs = same_as_libgit2(d, script);
+		assert_change(cs, "pkg/b.py", SC_CHANGE_MODIFIED, "pkg/b.py");
+		ck_assert_uint_eq(cs->n_changes, 1);
+		sc_changeset_free(cs);
+		free(script);
+	}
+	/* an index with no cache-tree at all (built entry by entry) */
+	cs = same_as_libgit2(d, "git reset -q --hard && rm .git/index && "
+			     "git ls-tree -r HEAD | git update-index "
+			     "--index-info && echo z >> a.py 2>/dev/null; "
+			     "echo z > pkg/z.py && git add pkg/z.py");
+	assert_change(cs, "pkg/z.py", SC_CHANGE_ADDED, NULL);
+	sc_changeset_free(cs);
+	tu_rmtree(d);
+}
+END_TEST
+
+/* Many folders: changes in some, a whole folder deleted, a new file in
+ * another; then an index whose cache-tree was rebuilt by a reset. */
+START_TEST(test_staged_many_folders)
+{
+	char *d = tu_mkdtemp();
+	struct sc_changeset *cs;
+	int i;
+
+	tu_git_init(d);
+	for (i = 0; i < 60; i++) {
+		char *p = sc_xasprintf("d%02d/s%d/m%02d.py", i % 7, i % 3, i);
+		tu_write(d, p, "x = 1\n");
+		free(p);
+	}
+	commit_all(d, "many");
+	cs = same_as_libgit2(d, "echo 2 >> d03/s1/m10.py && git add d03 && "
+			     "git rm -q -r d05 && echo n > d01/s0/new.py && "
+			     "git add d01");
+	ck_assert_uint_eq(cs->n_changes, 1 + 8 + 1);
+	sc_changeset_free(cs);
+	/* the same after a commit and a reset of the index (cache-tree
+	 * rebuilt by reset) */
+	cs = same_as_libgit2(d, "git commit -q -m two && git reset -q "
+			     "HEAD~1 && git add d03");
+	sc_changeset_free(cs);
+	tu_rmtree(d);
+}
+END_TEST
+
 /* ---- releases (sc_repo_find_release) ---- */
 
 /* Commit everything with committer (and author) time `t` (seconds). */
@@ -1136,6 +1332,8 @@ static Suite *gitsrc_suite(void)
 	tcase_add_test(tc, test_merge_in_progress);
 	tcase_add_test(tc, test_changeset_from_snapshots);
 	tcase_add_test(tc, test_typechange_and_intent_to_add);
+	tcase_add_test(tc, test_staged_index_reader);
+	tcase_add_test(tc, test_staged_many_folders);
 	tcase_add_test(tc, test_release_none);
 	tcase_add_test(tc, test_release_lightweight_annotated_branches);
 	tcase_add_test(tc, test_release_newest_of_several);
@@ -1154,6 +1352,8 @@ int main(void)
 	unsetenv("GIT_OBJECT_DIRECTORY");
 	unsetenv("GIT_COMMON_DIR");
 	unsetenv("GIT_CEILING_DIRECTORIES");
+	/* plain folders would be cached under $HOME (check_cache tests that) */
+	setenv("SCHEMACHECK_NO_CACHE", "1", 1);
 	sc_gitsrc_global_init();
 	rc = tu_run(gitsrc_suite());
 	sc_gitsrc_global_shutdown();

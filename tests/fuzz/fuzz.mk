@@ -19,14 +19,14 @@ FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fu
 FUZZ_FLAGS ?=
 
 F := $(B)/fuzz
-PKGS := libgit2 tree-sitter libpcre2-8 inih
+PKGS := libgit2 tree-sitter libpcre2-8 inih libcrypto
 GRAMMAR := build/grammar/libtree-sitter-python.a build/grammar/libtree-sitter-toml.a
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer \
 	-Wall -Wextra -Wno-missing-field-initializers \
 	-Isrc -Irules -I$(B)/gen -Itests/fuzz \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SAN)
-FUZZ_LIBS := $(GRAMMAR) $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+FUZZ_LIBS := $(GRAMMAR) $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 SRC := $(filter-out src/main.c,$(wildcard src/*.c)) $(sort $(wildcard rules/*.c))
 OBJ := $(SRC:%.c=$(F)/obj/%.o)

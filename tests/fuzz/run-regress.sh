@@ -7,7 +7,8 @@
 # the seed corpora made from testdata/ (tests/fuzz/mkseeds.sh). Prints one
 # "ok"/"not ok" line per target and fails on any crash, sanitizer report,
 # leak or hang (each replay is limited to FUZZ_REGRESS_TIMEOUT seconds,
-# default 600). Meant for `make check`.
+# default 600). `make fuzz-regress`, part of `make asan` and so of
+# `make check`.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -15,7 +16,9 @@ B=${1:-build/asan}
 CC=${CC:-cc}
 OUT=$B/fuzz-regress
 LIMIT=${FUZZ_REGRESS_TIMEOUT:-600}
-PKGS="libgit2 tree-sitter libpcre2-8 inih"
+# the libraries the Makefile links (libcrypto and -pthread for the facts
+# cache and the worker threads)
+PKGS="libgit2 tree-sitter libpcre2-8 inih libcrypto"
 GRAMMAR="build/grammar/libtree-sitter-python.a build/grammar/libtree-sitter-toml.a"
 
 (unset MAKEFLAGS MFLAGS MAKELEVEL
@@ -37,7 +40,7 @@ CFLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -Wall -Wextra \
 -fno-sanitize-recover=all -Isrc -Irules -I$B/gen -Itests/fuzz \
 $(pkg-config --cflags $PKGS 2>/dev/null)"
 # shellcheck disable=SC2086 # word lists
-LIBS="$GRAMMAR $(pkg-config --libs $PKGS 2>/dev/null)"
+LIBS="$GRAMMAR $(pkg-config --libs $PKGS 2>/dev/null) -pthread"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
