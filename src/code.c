@@ -52,36 +52,30 @@ struct code {
 
 /* ---- prefilter --------------------------------------------------------- */
 
-/* Case-insensitive: CREATE/ALTER/DROP, blanks, then TABLE/INDEX/UNIQUE. */
-static int has_ddl_words(const char *s, size_t len)
+/*
+ * Case-insensitive, at s[i]: CREATE/ALTER/DROP, blanks, then
+ * TABLE/INDEX/UNIQUE.
+ */
+static int ddl_words_at(const char *s, size_t len, size_t i)
 {
 	static const char *const verbs[] = { "create", "alter", "drop" };
 	static const char *const objs[] = { "table", "index", "unique" };
-	size_t i, k, j;
+	size_t k, j;
 
-	for (i = 0; i + 1 < len; i++) {
-		/* (x | 0x20) is the lowercase of an ASCII letter x; 'c', 'a'
-		 * and 'd' must be followed by 'r', 'l' and 'r' */
-		char c = (char)(s[i] | 0x20), c2 = (char)(s[i + 1] | 0x20);
+	for (k = 0; k < SC_ARRAY_SIZE(verbs); k++) {
+		size_t n = strlen(verbs[k]), p;
 
-		if (!((c == 'c' && c2 == 'r') || (c == 'a' && c2 == 'l') ||
-		      (c == 'd' && c2 == 'r')))
+		if (len - i <= n || strncasecmp(s + i, verbs[k], n))
 			continue;
-		for (k = 0; k < SC_ARRAY_SIZE(verbs); k++) {
-			size_t n = strlen(verbs[k]), p;
-
-			if (len - i <= n || strncasecmp(s + i, verbs[k], n))
-				continue;
-			p = i + n;
-			if (p >= len || !isspace((unsigned char)s[p]))
-				continue;
-			while (p < len && isspace((unsigned char)s[p]))
-				p++;
-			for (j = 0; j < SC_ARRAY_SIZE(objs); j++)
-				if (len - p >= strlen(objs[j]) &&
-				    !strncasecmp(s + p, objs[j], strlen(objs[j])))
-					return 1;
-		}
+		p = i + n;
+		if (p >= len || !isspace((unsigned char)s[p]))
+			continue;
+		while (p < len && isspace((unsigned char)s[p]))
+			p++;
+		for (j = 0; j < SC_ARRAY_SIZE(objs); j++)
+			if (len - p >= strlen(objs[j]) &&
+			    !strncasecmp(s + p, objs[j], strlen(objs[j])))
+				return 1;
 	}
 	return 0;
 }
@@ -134,9 +128,77 @@ static int has_table_like(const char *s, size_t len)
 	       has(s, len, "__table__") || has_name(s, len, "tables", '[');
 }
 
+/*
+ * Could one of the words code_positive looks for start at p: "cre",
+ * "alt" or "dro" in either case ((x | 0x20) is the lowercase of an ASCII
+ * letter x)? Without branches, so that starts_in stays cheap.
+ */
+static inline int starts_at(const char *p)
+{
+	unsigned a = (unsigned char)p[0] | 0x20, b = (unsigned char)p[1] | 0x20,
+		 c = (unsigned char)p[2] | 0x20;
+
+	return ((a == 'c') & (b == 'r') & (c == 'e')) |
+	       ((a == 'a') & (b == 'l') & (c == 't')) |
+	       ((a == 'd') & (b == 'r') & (c == 'o'));
+}
+
+/* Does any of the 64 positions at p (66 bytes readable) pass starts_at? */
+static int starts_in(const char *p)
+{
+	int any = 0;
+	size_t k;
+
+	for (k = 0; k < 64; k++)
+		any |= starts_at(p + k);
+	return any;
+}
+
+/*
+ * What find_calls can report, in one pass over the text (this runs on
+ * every application file of a repository): the whole names create_all
+ * and drop_all, DDL text, or a .create(/.drop( call when the file has a
+ * Table or an Index for it to be on.
+ */
+static int code_positive(const char *s, size_t len)
+{
+	int dotcall = 0;
+	size_t i;
+
+	for (i = 0; i + 2 < len; i++) {
+		const char *w = NULL;
+		size_t n = 0;
+
+		/* skip 64 bytes at a time where no word can start */
+		if (!(i & 63) && i + 66 <= len && !starts_in(s + i)) {
+			i += 63;
+			continue;
+		}
+		if (!starts_at(s + i))
+			continue;
+		if (s[i] == 'c')
+			w = "create", n = 6;
+		else if (s[i] == 'd')
+			w = "drop", n = 4;
+		if (w && len - i > n && !memcmp(s + i, w, n)) {
+			const char *after = s + i + n;
+
+			if (len - i - n >= 4 && !memcmp(after, "_all", 4) &&
+			    (i == 0 || !ident_char(s[i - 1])) &&
+			    (len - i - n == 4 || !ident_char(after[4])))
+				return 1;
+			if (i > 0 && s[i - 1] == '.' && *after == '(')
+				dotcall = 1;
+		}
+		if (ddl_words_at(s, len, i))
+			return 1;
+	}
+	return dotcall && has_table_like(s, len);
+}
+
 int sc_code_prefilter(const char *data, size_t len)
 {
-	if (!data)
+	if (!data || !code_positive(data, len))
 		return 0;
 	/* a migration (Alembic, or sqlalchemy-migrate's upgrade(migrate_engine))
 	 * or an env.py outside the discovered script dirs */
@@ -145,13 +207,7 @@ int sc_code_prefilter(const char *data, size_t len)
 		return 0;
 	if (has(data, len, "context.configure") && has(data, len, "alembic"))
 		return 0;
-	/* only what find_calls can report: whole names create_all/drop_all,
-	 * .create()/.drop() with a table or index of the file, DDL text */
-	return has_name(data, len, "create_all", 0) ||
-	       has_name(data, len, "drop_all", 0) ||
-	       ((has(data, len, ".create(") || has(data, len, ".drop(")) &&
-		has_table_like(data, len)) ||
-	       has_ddl_words(data, len);
+	return 1;
 }
 
 /* ---- helpers ----------------------------------------------------------- */

@@ -92,6 +92,39 @@ START_TEST(test_prefilter)
 }
 END_TEST
 
+/*
+ * The pre-filter skips 64 bytes at a time: a word found at every offset
+ * of a long text, across a block boundary and at the very end; nothing
+ * in a long text without one; texts shorter than a word.
+ */
+START_TEST(test_prefilter_every_offset)
+{
+	static const char *const words[] = { "m.create_all", "m.drop_all",
+					     "ALTER TABLE t", "cReAtE index" };
+	char buf[400];
+	size_t w, off, n;
+
+	for (w = 0; w < SC_ARRAY_SIZE(words); w++) {
+		n = strlen(words[w]);
+		for (off = 0; off + n < sizeof(buf) - 1; off++) {
+			memset(buf, 'x', sizeof(buf));
+			buf[off ? off - 1 : 0] = ' ';
+			memcpy(buf + off, words[w], n);
+			buf[off + n] = ' ';
+			ck_assert_msg(sc_code_prefilter(buf, off + n) == 1,
+				      "%s at %zu, at the end", words[w], off);
+			ck_assert_msg(sc_code_prefilter(buf, sizeof(buf)) == 1,
+				      "%s at %zu", words[w], off);
+		}
+	}
+	memset(buf, 'x', sizeof(buf));
+	memcpy(buf + 250, "create", 6);  /* no _all, nothing after */
+	ck_assert_int_eq(sc_code_prefilter(buf, sizeof(buf)), 0);
+	ck_assert_int_eq(sc_code_prefilter("cr", 2), 0);
+	ck_assert_int_eq(sc_code_prefilter("", 0), 0);
+}
+END_TEST
+
 START_TEST(test_metadata_calls)
 {
 	load("import sqlalchemy as sa\n"
@@ -188,6 +221,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_prefilter);
+	tcase_add_test(tc, test_prefilter_every_offset);
 	tcase_add_test(tc, test_metadata_calls);
 	tcase_add_test(tc, test_table_calls);
 	tcase_add_test(tc, test_ddl_text);
