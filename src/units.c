@@ -21,6 +21,7 @@
  */
 #include "units.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,14 +170,38 @@ static char *layout_sig(const struct sc_layout *lay)
 	return sc_buf_detach(&b);
 }
 
+static int ident_byte(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || (c & 0x80);
+}
+
 /*
- * Quick text test: could this file declare models (__tablename__,
- * __table__ or Table()? Two passes over the text, not three: "__table"
- * covers both dunder names (a file it lets through only costs a parse).
+ * Quick text test: could this file declare models? models.c finds tables
+ * only in a class body's `__tablename__` or `__table__ =` (a name there,
+ * never an attribute: `Model.__tablename__` in a query module is no
+ * declaration) and in calls of `Table` or `x.Table` (not `IpTable`), so a
+ * file with neither is not parsed for them. Data access modules that only
+ * use their models are thereby skipped.
  */
 static int looks_like_models(const char *data, size_t len)
 {
-	return memmem(data, len, "__table", 7) || memmem(data, len, "Table(", 6);
+	const char *p, *end = data + len;
+
+	for (p = data; (p = memmem(p, (size_t)(end - p), "__table", 7)); p++)
+		if (p == data || p[-1] != '.')
+			return 1;
+	for (p = data; (p = memmem(p, (size_t)(end - p), "Table", 5)); p++) {
+		const char *q = p + 5;
+
+		if (p > data && ident_byte(p[-1]))
+			continue;
+		while (q < end && (*q == ' ' || *q == '\t' || *q == '\\' ||
+				   *q == '\n' || *q == '\r'))
+			q++;
+		if (q < end && *q == '(')
+			return 1;
+	}
+	return 0;
 }
 
 /* ---- units ----------------------------------------------------------- */

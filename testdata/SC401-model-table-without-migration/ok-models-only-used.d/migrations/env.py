@@ -1,0 +1,2 @@
+"""Alembic environment (never executed by schemacheck)."""
+from alembic import context
