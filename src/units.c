@@ -177,18 +177,18 @@ static int ident_byte(char c)
 
 /*
  * Quick text test: could this file declare models? models.c finds tables
- * only in a class body's `__tablename__` or `__table__ =` (a name there,
- * never an attribute: `Model.__tablename__` in a query module is no
- * declaration) and in calls of `Table` or `x.Table` (not `IpTable`), so a
- * file with neither is not parsed for them. Data access modules that only
- * use their models are thereby skipped.
+ * only in a class body's `__tablename__` or `__table__ =` (a name after
+ * blanks there; `Model.__tablename__` or hasattr(m, '__table__') in a
+ * query module is no declaration) and in calls of `Table` or `x.Table`
+ * (not `IpTable`), so a file with neither is not parsed for them. Data
+ * access modules that only use their models are thereby skipped.
  */
 static int looks_like_models(const char *data, size_t len)
 {
 	const char *p, *end = data + len;
 
 	for (p = data; (p = memmem(p, (size_t)(end - p), "__table", 7)); p++)
-		if (p == data || p[-1] != '.')
+		if (p == data || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n')
 			return 1;
 	for (p = data; (p = memmem(p, (size_t)(end - p), "Table", 5)); p++) {
 		const char *q = p + 5;

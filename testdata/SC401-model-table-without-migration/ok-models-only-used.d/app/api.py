@@ -6,7 +6,7 @@ from app import models
 
 def count_users(session):
     table = models.User.__table__
-    name = models.User.__tablename__
+    name = models.User.__tablename__ if hasattr(models.User, '__tablename__') else None
     return session.execute(sa.select(sa.func.count()).select_from(table)), name
 
 
