@@ -1305,6 +1305,10 @@ static void extract_body(struct mig *mg, TSNode def, const char *top,
 	memset(&w, 0, sizeof(w));
 	ol.top = top;
 	inline_func(mg, &ol, def, &w, 0, 0);
+	/* the facts of every migration stay in memory for the whole run:
+	 * no growth slack (a history of 10,000 kept 60 MB of it) */
+	if (ol.n && ol.n < ol.alloc)
+		ol.v = sc_xrealloc(ol.v, ol.n * sizeof(*ol.v));
 	*ops = ol.v;
 	*n_ops = ol.n;
 	*unknown = ol.unknown_calls || ol.truncated;
