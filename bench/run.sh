@@ -19,9 +19,10 @@
 # depends on changed): in a git repository under .git/schemacheck/, for
 # the corpora (a plain folder) in $BENCH_OUT/cache-s3
 # (SCHEMACHECK_CACHE_DIR). Warm-up rounds fill it, so the measured runs of
-# 1, 2, 3-warm and 4 are runs with a cache; 1 and 2 also measure a first
-# run (cache deleted before each run), 3 a warm run with the report cache
-# off, for reference, and 3-cold is a first run.
+# 1, 2 and 3-warm are runs with a cache (4 runs without it); 1 and 2 also
+# measure a first run (cache deleted before each run), 3 a warm run with
+# the report cache off, for reference, and 3-cold (s3-first) is a first
+# run.
 #
 # Scenarios:
 #   1  hook (--staged), ~1,000-file repository, one staged migration, against
@@ -34,11 +35,14 @@
 #      /usr/bin/python3 that ast.parses every .py under the script
 #      directories and every .py that contains __tablename__; warm (page
 #      cache warm, schemacheck's cache filled by the warm-up run) and cold
-#      (before each run the file data of the corpora is dropped from the
-#      page cache and schemacheck's cache is deleted: a first run)
-#   4  --all on linear histories of 10, 100, 1,000 and 10,000 migrations:
-#      time per migration (python3 ast.parse of the same files alongside)
-#   5  peak RSS of 3 and 4 against the Python baseline's
+#      (schemacheck's cache deleted before each run: a first run); for
+#      reference also a first run with the corpora's file data dropped
+#      from the page cache before each run of either command
+#   4  --all on linear histories of 10, 100, 1,000 and 10,000 migrations,
+#      schemacheck without its cache: time per migration (python3
+#      ast.parse of the same files alongside); for reference 10,000 with
+#      the cache
+#   5  peak RSS of 3 (cold and warm) and 4 against the Python baseline's
 #
 # Environment: BENCH_OUT (default build/bench), CORPORA, CC, BENCH_SCENARIOS
 # (default "1 2 3 4"; 5 comes from 3 and 4), BENCH_STRICT=1 (exit 1 when a
@@ -213,7 +217,13 @@ if wants 3; then
 			-e "SCHEMACHECK_NO_REPORT_CACHE=1" \
 			-w 1 -n 5 -m 3 -b 60 -T 300 -- \
 			schemacheck-facts-cache-only "$SC" --all
-		say "  -- cold: a first run: before each run the corpora's file data is dropped from the page cache (posix_fadvise DONTNEED; directory entries and inodes stay cached) and schemacheck's cache is deleted"
+		say "  -- cold: a first run: schemacheck's cache is deleted before each run (the files are in the page cache for both commands, as after a checkout)"
+		bench s3-first -d "$C/x" -e "GIT_CEILING_DIRECTORIES=$C" \
+			-e "SCHEMACHECK_CACHE_DIR=$OUT/cache-s3" -R "$OUT/cache-s3" \
+			-w 1 -n 5 -m 3 -b 90 -T 300 -- \
+			schemacheck "$SC" --all ::: \
+			python3-ast "$PY" "$PYPARSE" -l "$OUT/corpora-py.list"
+		say "  -- for reference: colder still: a first run with the corpora's file data also dropped from the page cache before each run of either command (posix_fadvise DONTNEED; directory entries and inodes stay cached): schemacheck reads every application file, Python only the files it is handed"
 		bench s3-cold -d "$C/x" -e "GIT_CEILING_DIRECTORIES=$C" \
 			-e "SCHEMACHECK_CACHE_DIR=$OUT/cache-s3" -R "$OUT/cache-s3" \
 			-E "$OUT/corpora-all.list" -w 0 -n 3 -m 3 -b 90 -T 300 -- \
@@ -230,7 +240,7 @@ fi
 # ---- 4: --all on generated histories ----------------------------------------
 if wants 4; then
 	say ""
-	say "== 4. --all on linear histories of N migrations (one model file)"
+	say "== 4. --all on linear histories of N migrations (one model file), schemacheck without its cache (SCHEMACHECK_NO_CACHE=1: every run reads, parses and replays everything)"
 	for n in 10 100 1000 10000; do
 		repo "hist-$n" "hist:$n"
 		d=$OUT/repos/hist-$n
@@ -242,10 +252,13 @@ if wants 4; then
 		esac
 		say "  -- N = $n"
 		# shellcheck disable=SC2086
-		bench "s4-$n" -d "$d" $opts -T 300 -- \
+		bench "s4-$n" -d "$d" $opts -T 300 -e SCHEMACHECK_NO_CACHE=1 -- \
 			schemacheck "$SC" --all ::: \
 			python3-ast "$PY" "$PYPARSE" -l "$OUT/hist-$n.list"
 	done
+	say "  -- for reference: N = 10000 with schemacheck's cache (filled by the warm-up run)"
+	bench s4w-10000 -d "$OUT/repos/hist-10000" -w 1 -n 3 -m 3 -b 60 -T 300 -- \
+		schemacheck-cache "$SC" --all
 fi
 
 # ---- summary ----------------------------------------------------------------
@@ -285,9 +298,10 @@ END {
 	}
 	if (index(scens, " 3 ")) {
 		split("cold warm", kinds, " ")
+		split("first warm", ids, " ")
 		split("2 20", need, " ")
 		for (i = 1; i <= 2; i++) {
-			s = "s3-" kinds[i]
+			s = "s3-" ids[i]
 			what = "--all corpora, " kinds[i] ": speedup, Python / schemacheck"
 			if (has(s, "schemacheck") && has(s, "python3-ast")) {
 				r = med[s, "python3-ast"] / med[s, "schemacheck"]
@@ -296,6 +310,8 @@ END {
 		}
 		if (has("s3-facts", "schemacheck-facts-cache-only") && has("s3-warm", "python3-ast"))
 			row("", "  (for reference) warm, report cache off", sprintf("%.2fx (%.0f / %.0f ms)", med["s3-warm", "python3-ast"] / med["s3-facts", "schemacheck-facts-cache-only"], med["s3-warm", "python3-ast"], med["s3-facts", "schemacheck-facts-cache-only"]), "-", "-")
+		if (has("s3-cold", "schemacheck") && has("s3-cold", "python3-ast"))
+			row("", "  (for reference) cold page cache too, no cache", sprintf("%.2fx (%.0f / %.0f ms)", med["s3-cold", "python3-ast"] / med["s3-cold", "schemacheck"], med["s3-cold", "python3-ast"], med["s3-cold", "schemacheck"]), "-", "-")
 		if (has("s3-coldpc", "schemacheck-cache-kept") && has("s3-cold", "python3-ast"))
 			row("", "  (for reference) cold page cache, cache kept", sprintf("%.2fx (%.0f / %.0f ms)", med["s3-cold", "python3-ast"] / med["s3-coldpc", "schemacheck-cache-kept"], med["s3-cold", "python3-ast"], med["s3-coldpc", "schemacheck-cache-kept"]), "-", "-")
 	}
@@ -305,13 +321,16 @@ END {
 			p10k = med["s4-10000", "schemacheck"] / 10000
 			r = p10k / p100
 			row("4", "--all history: per migration at 10,000 / at 100", sprintf("%.2fx (%.3f / %.3f ms)", r, p10k, p100), "<= 1.5x", judge(r <= 1.5))
+			if (has("s4w-10000", "schemacheck-cache"))
+				row("", "  (for reference) 10,000 with the cache, per migration", sprintf("%.4f ms", med["s4w-10000", "schemacheck-cache"] / 10000), "-", "-")
 			if (has("s4-1000", "schemacheck"))
 				row("", "  (for reference) marginal, 1,000 to 10,000", sprintf("%.3f ms per migration", (med["s4-10000", "schemacheck"] - med["s4-1000", "schemacheck"]) / 9000), "-", "-")
 		} else row("4", "--all history: per migration at 10,000 / at 100", "no measurement", "<= 1.5x", "FAIL")
 	}
 	n5 = 0
+	if (index(scens, " 3 ")) { m5[++n5] = "s3-first"; w5[n5] = "corpora (cold)" }
 	if (index(scens, " 3 ")) { m5[++n5] = "s3-warm"; w5[n5] = "corpora (warm)" }
-	if (index(scens, " 4 ")) { m5[++n5] = "s4-10000"; w5[n5] = "10,000 migrations" }
+	if (index(scens, " 4 ")) { m5[++n5] = "s4-10000"; w5[n5] = "10,000 migrations (no cache)" }
 	for (i = 1; i <= n5; i++) {
 		s = m5[i]
 		what = "peak RSS, " w5[i] ": schemacheck / Python"
