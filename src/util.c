@@ -170,6 +170,11 @@ void sc_buf_release(struct sc_buf *b)
 char *sc_buf_detach(struct sc_buf *b)
 {
 	char *s = b->buf ? b->buf : sc_xstrdup("");
+
+	/* a detached string often lives as long as the run (a fact): without
+	 * the growth slack (a buffer starts at 64 bytes) */
+	if (b->buf && b->alloc - b->len > 32)
+		s = sc_xrealloc(s, b->len + 1);
 	b->buf = NULL;
 	b->len = b->alloc = 0;
 	return s;
