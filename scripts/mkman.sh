@@ -138,6 +138,24 @@ When set, text output is not coloured (unless \fB\-\-color always\fR).
 The binary that the installed pre-commit hook runs, instead of the path
 written into it by \fBschemacheck install\fR.
 .TP
+\fBSCHEMACHECK_CACHE_DIR\fR
+Where the caches are kept instead of the default (see \fBFILES\fR).
+.TP
+\fBSCHEMACHECK_NO_CACHE\fR
+When set (not to \fB0\fR), no cache is read or written: every run reads
+and parses every file.
+.TP
+\fBSCHEMACHECK_NO_REPORT_CACHE\fR
+When set (not to \fB0\fR), \fB\-\-all\fR never prints the kept report of
+the last run; the facts cache is still used.
+.TP
+\fBSCHEMACHECK_THREADS\fR
+How many threads read and parse files (1 to 64; default: the processors
+available).
+.TP
+\fBSCHEMACHECK_TRACE\fR
+When set, phase timings are printed on standard error.
+.TP
 \fBGIT_DIR\fR, \fBGIT_INDEX_FILE\fR, \fBGIT_WORK_TREE\fR
 Honoured as git does, so that \fBgit commit \-a\fR and
 \fBgit commit\fR \fIPATH\fR are checked as they will be committed.
@@ -157,6 +175,14 @@ Where the migrations are found: \fBscript_location\fR and
 \fBversion_locations\fR (with \fB%(here)s\fR); also \fB[tool.alembic]\fR in
 \fIpyproject.toml\fR, and otherwise every \fIversions/\fR folder next to an
 \fIenv.py\fR.
+.TP
+\fI.git/schemacheck/\fR, \fI~/.cache/schemacheck/\fR
+The caches: the facts extracted from each file version (by its blob id),
+and for \fB\-\-all\fR the last report with what it depended on. In a
+repository they are under its git folder (the common one for linked
+worktrees); for a folder outside git under \fB$XDG_CACHE_HOME\fR
+(default \fI~/.cache\fR). A damaged or foreign cache file is ignored and
+rebuilt; deleting the folder is always safe.
 .TP
 \fI.git/hooks/pre\-commit\fR
 The hook written by \fBschemacheck install\fR (in \fBcore.hooksPath\fR when
