@@ -341,6 +341,24 @@ static int no_report_cache(void)
 }
 
 /*
+ * Does every file of `s` have its content's id (git work trees; the zero
+ * id of a file too large to hash is no id)?
+ */
+static int snapshot_has_ids(const struct sc_snapshot *s)
+{
+	static const char zero[] = "0000000000000000000000000000000000000000";
+	size_t i;
+
+	if (s->lazy)
+		return 0;
+	for (i = 0; i < s->n; i++)
+		if (!s->entries[i].id[0] ||
+		    !strcmp(s->entries[i].id, zero))
+			return 0;
+	return 1;
+}
+
+/*
  * The key of the report of this --all run (runcache.h) into key; 0, or
  * -1 when the run must not use the report cache.
  */
@@ -408,7 +426,10 @@ static int cmd_check(struct opts *o, struct sc_config *cfg)
 	    (cache_dir = sc_cache_dir(repo)) &&
 	    run_key(o, repo, cs, color, key) == 0) {
 		use_runs = 1;
-		sc_repo_record_deps(repo);
+		/* a snapshot with every file's content id is all the key
+		 * needs; a plain folder's (no ids) also needs what was read */
+		if (!snapshot_has_ids(cs->after))
+			sc_repo_record_deps(repo);
 		if (sc_runcache_get(cache_dir, sc_repo_root(repo), key, &kept,
 				    &kept_len, &rc) == 0) {
 			sc_trace("report from the report cache");

@@ -141,5 +141,20 @@ sed -i 's/nullable=False/nullable=True/' "$R/migrations/versions/3f2a_add_email.
 run "$R" --format json
 [ "$FROM" = run ] && ok "git work tree: an edit is seen" || not_ok "git work tree: an edit is seen"
 same "git work tree: the report without a cache" --format json
+# the report is kept with no dependency list (the ids are the contents):
+# an edit that keeps the size and the modification time is still seen
+git -C "$R" commit -q -a -m two
+touch -d '2020-01-01 00:00:00' "$R/migrations/versions/3f2a_add_email.py"
+sleep 3
+run "$R" --format json
+run "$R" --format json
+[ "$FROM" = cache ] && ok "git work tree: from the cache again" ||
+	not_ok "git work tree: from the cache again" "from=$FROM"
+sed -i 's/nullable=True/nullable=Fals/' "$R/migrations/versions/3f2a_add_email.py"
+touch -d '2020-01-01 00:00:00' "$R/migrations/versions/3f2a_add_email.py"
+run "$R" --format json
+[ "$FROM" = run ] && ok "git work tree: an edit of the same size and time is seen" ||
+	not_ok "git work tree: an edit of the same size and time is seen"
+same "git work tree: that report without a cache" --format json
 
 echo "1..$N"
