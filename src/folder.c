@@ -289,6 +289,9 @@ struct walk {
 	size_t n_lists, a_lists;
 	int changed;                /* the new cache differs from the old */
 	time_t now;
+	struct sc_dep *dirs;        /* every folder walked, when wanted */
+	size_t n_dirs, a_dirs;
+	int want_dirs;
 };
 
 static int is_vcs_dir(const char *name)
@@ -432,6 +435,22 @@ static int scan(struct walk *w, struct local *lo, const char *rel,
 	if (lstat(full, &st) < 0 || !S_ISDIR(st.st_mode))
 		goto out;  /* replaced while we walked */
 	dstat_from(&ds, &st);
+	if (w->want_dirs) {
+		struct sc_dep *d;
+
+		pthread_mutex_lock(&w->lock);
+		SC_ALLOC_GROW(w->dirs, w->n_dirs + 1, w->a_dirs);
+		d = &w->dirs[w->n_dirs++];
+		d->path = sc_xasprintf("%s/", rel);
+		memset(&d->st, 0, sizeof(d->st));
+		d->st.mtime_s = ds.mtime_s;
+		d->st.mtime_ns = ds.mtime_ns;
+		d->st.ctime_s = ds.ctime_s;
+		d->st.ctime_ns = ds.ctime_ns;
+		d->st.ino = ds.ino;
+		d->st.dev = ds.dev;
+		pthread_mutex_unlock(&w->lock);
+	}
 	racy = st.st_mtim.tv_sec >= w->now - RACY_SECONDS ||
 	       st.st_ctim.tv_sec >= w->now - RACY_SECONDS;
 	k = racy ? -1 : dirs_find(&w->old, rel, rlen);
@@ -766,6 +785,13 @@ static void dirs_save(struct walk *w, const char *dir, const char *name)
 int sc_folder_snapshot(struct sc_snapshot **out, const char *root,
 		       const char *cache_dir)
 {
+	return sc_folder_snapshot_dirs(out, root, cache_dir, NULL, NULL);
+}
+
+int sc_folder_snapshot_dirs(struct sc_snapshot **out, const char *root,
+			    const char *cache_dir, struct sc_dep **dirs,
+			    size_t *n_dirs)
+{
 	struct walk w;
 	struct sc_snapshot *s = sc_xcalloc(1, sizeof(*s));
 	unsigned threads = sc_workpool_threads(64, 0), t;
@@ -777,6 +803,11 @@ int sc_folder_snapshot(struct sc_snapshot **out, const char *root,
 	memset(&w, 0, sizeof(w));
 	w.root = root;
 	w.now = time(NULL);
+	w.want_dirs = dirs != NULL;
+	if (dirs) {
+		*dirs = NULL;
+		*n_dirs = 0;
+	}
 	pthread_mutex_init(&w.lock, NULL);
 	pthread_cond_init(&w.cond, NULL);
 	snprintf(name, sizeof(name), "dirs-%016llx",
@@ -817,7 +848,16 @@ int sc_folder_snapshot(struct sc_snapshot **out, const char *root,
 	order_files(&w, s);
 	*out = s;
 	s = NULL;
+	if (dirs) {
+		*dirs = w.dirs;
+		*n_dirs = w.n_dirs;
+		w.dirs = NULL;
+		w.n_dirs = 0;
+	}
 out:
+	for (i = 0; i < w.n_dirs; i++)
+		free(w.dirs[i].path);
+	free(w.dirs);
 	for (t = 0; t < threads; t++) {
 		free(w.locals[t].v);
 		sc_pathpool_free(w.locals[t].pool);

@@ -22,6 +22,17 @@ int sc_folder_snapshot(struct sc_snapshot **out, const char *root,
 		       const char *cache_dir);
 
 /*
+ * The same, and every folder walked with its stat data into *dirs (owned
+ * by the caller: each path, then the array), paths relative to root with
+ * a trailing '/' ("/" for root itself): a folder whose stat data is
+ * unchanged has the same entries, so these and the files read are all a
+ * plain folder's report depends on (runcache.h). Size is 0 for folders.
+ */
+int sc_folder_snapshot_dirs(struct sc_snapshot **out, const char *root,
+			    const char *cache_dir, struct sc_dep **dirs,
+			    size_t *n_dirs);
+
+/*
  * A NUL-terminated copy of the n bytes at s in the pool *pool (a new
  * block is chained in when needed; the pool starts as NULL).
  */

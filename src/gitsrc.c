@@ -1458,8 +1458,19 @@ static int load_all(struct sc_changeset *cs, struct sc_repo *repo)
 {
 	if (!repo->git) {
 		char *dir = sc_cache_dir(repo);
-		int error = sc_folder_snapshot(&cs->after, repo->root, dir);
+		struct sc_dep *dirs = NULL;
+		size_t n_dirs = 0, i;
+		int error;
 
+		/* recording: the folders are dependencies too (folder.h) */
+		error = sc_folder_snapshot_dirs(&cs->after, repo->root, dir,
+						repo->deps_on ? &dirs : NULL,
+						&n_dirs);
+		for (i = 0; i < n_dirs; i++) {
+			sc_repo_note_dep(repo, dirs[i].path, &dirs[i].st);
+			free(dirs[i].path);
+		}
+		free(dirs);
 		free(dir);
 		return error;
 	}

@@ -359,8 +359,10 @@ static int snapshot_has_ids(const struct sc_snapshot *s)
 }
 
 /*
- * The key of the report of this --all run (runcache.h) into key; 0, or
- * -1 when the run must not use the report cache.
+ * The key of the report of this --all run (runcache.h) into key: with
+ * the snapshot `cs` (a git work tree), or without one (NULL: a plain
+ * folder, whose folders are dependencies instead); 0, or -1 when the run
+ * must not use the report cache.
  */
 static int run_key(const struct opts *o, const struct sc_repo *repo,
 		   const struct sc_changeset *cs, int color,
@@ -387,7 +389,12 @@ static int run_key(const struct opts *o, const struct sc_repo *repo,
 		sc_runkey_file(k, path);
 		free(path);
 	}
-	sc_runkey_snapshot(k, cs->after);
+	/* a plain folder's key has no snapshot: its folders and the files
+	 * read are the dependencies, checked before it is walked */
+	if (cs)
+		sc_runkey_snapshot(k, cs->after);
+	else
+		sc_runkey_str(k, "plain folder");
 	sc_runkey_finish(k, key);
 	free(cwd);
 	return rc;
@@ -413,34 +420,37 @@ static int cmd_check(struct opts *o, struct sc_config *cfg)
 	if ((rc = load_config(o, cfg, sc_repo_root(repo))) != SC_EXIT_OK)
 		goto out;
 	sc_trace("repository open, configuration read");
+	color = o->color < 0 ? (isatty(STDOUT_FILENO) && !getenv("NO_COLOR"))
+			     : o->color;
+	/* --all on a plain folder: last time's report when no folder and no
+	 * file it read changed, looked up before the folder is walked */
+	if (o->mode == SC_MODE_ALL && !sc_repo_is_git(repo) &&
+	    !no_report_cache() && (cache_dir = sc_cache_dir(repo)) &&
+	    run_key(o, repo, NULL, color, key) == 0) {
+		use_runs = 1;
+		sc_repo_record_deps(repo);
+		if (sc_runcache_get(cache_dir, sc_repo_root(repo), key, &kept,
+				    &kept_len, &rc) == 0)
+			goto kept;
+	}
 	if ((err = sc_changeset_load(&cs, repo, o->mode, o->range)) < 0) {
 		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
 		rc = err == SC_EUSAGE ? SC_EXIT_USAGE : SC_EXIT_ENV;
 		goto out;
 	}
 	sc_trace("change set loaded");
-	color = o->color < 0 ? (isatty(STDOUT_FILENO) && !getenv("NO_COLOR"))
-			     : o->color;
-	/* --all with every input as last time: last time's report */
-	if (o->mode == SC_MODE_ALL && !no_report_cache() &&
-	    (cache_dir = sc_cache_dir(repo)) &&
+	/* --all in a git work tree with every input as last time: last
+	 * time's report (the snapshot's ids are the contents; where a file
+	 * has no id, what was read is recorded too) */
+	if (o->mode == SC_MODE_ALL && sc_repo_is_git(repo) &&
+	    !no_report_cache() && (cache_dir = sc_cache_dir(repo)) &&
 	    run_key(o, repo, cs, color, key) == 0) {
 		use_runs = 1;
-		/* a snapshot with every file's content id is all the key
-		 * needs; a plain folder's (no ids) also needs what was read */
 		if (!snapshot_has_ids(cs->after))
 			sc_repo_record_deps(repo);
 		if (sc_runcache_get(cache_dir, sc_repo_root(repo), key, &kept,
-				    &kept_len, &rc) == 0) {
-			sc_trace("report from the report cache");
-			if (kept_len && fwrite(kept, 1, kept_len, stdout) !=
-			    kept_len) {
-				fprintf(stderr, "schemacheck: cannot write the "
-					"report: %s\n", strerror(errno));
-				rc = SC_EXIT_ENV;
-			}
-			goto out;
-		}
+				    &kept_len, &rc) == 0)
+			goto kept;
 	}
 	if ((err = sc_engine_run(&ds, repo, cs, cfg)) < 0) {
 		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
@@ -479,6 +489,14 @@ static int cmd_check(struct opts *o, struct sc_config *cfg)
 
 		sc_runcache_put(cache_dir, sc_repo_root(repo), key, deps,
 				n_deps, report, report_len, rc);
+	}
+	goto out;
+kept:
+	sc_trace("report from the report cache");
+	if (kept_len && fwrite(kept, 1, kept_len, stdout) != kept_len) {
+		fprintf(stderr, "schemacheck: cannot write the report: %s\n",
+			strerror(errno));
+		rc = SC_EXIT_ENV;
 	}
 out:
 	if (out != stdout)

@@ -143,12 +143,26 @@ static char *run_file(const char *root)
 			    sc_cache_checksum(root, strlen(root)));
 }
 
-/* Is the file at `full` still the one of stat data `st`? */
+/*
+ * Is the file at `full` still the one of stat data `st`? A path ending
+ * in '/' is a folder (folder.h: its entries are the same while its stat
+ * data is; its size is not compared).
+ */
 static int unchanged(const char *full, const struct sc_fstat *st,
 		     int64_t limit)
 {
 	struct stat now;
+	size_t n = strlen(full);
 
+	if (n && full[n - 1] == '/')
+		return !lstat(full, &now) && S_ISDIR(now.st_mode) &&
+		       (uint64_t)now.st_ino == st->ino &&
+		       (uint64_t)now.st_dev == st->dev &&
+		       now.st_mtim.tv_sec == st->mtime_s &&
+		       (uint32_t)now.st_mtim.tv_nsec == st->mtime_ns &&
+		       now.st_ctim.tv_sec == st->ctime_s &&
+		       (uint32_t)now.st_ctim.tv_nsec == st->ctime_ns &&
+		       st->mtime_s < limit && st->ctime_s < limit;
 	return !lstat(full, &now) && S_ISREG(now.st_mode) &&
 		 (uint64_t)now.st_size == st->size &&
 		 (uint64_t)now.st_ino == st->ino &&

@@ -98,6 +98,63 @@ run "$P" --format json
 expect_not_contains '"SC401"' "configuration added: SC401 ignored"
 same "configuration added: the report without a cache" --format json
 
+# a plain folder's report is looked up before the folder is walked: its
+# folders are dependencies too. A migration in a new sub-folder: seen
+sleep 3
+run "$P" --format json
+write "$P" migrations/versions/2024/4b5c_add_phone.py <<'EOF'
+"""migration 4b5c
+
+Revision ID: 4b5c
+Revises: 3f2a
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "4b5c"
+down_revision = "3f2a"
+
+
+def upgrade():
+    op.add_column("users", sa.Column("phone", sa.String(20), nullable=False))
+
+
+def downgrade():
+    op.drop_column("users", "phone")
+EOF
+run "$P" --format json
+[ "$FROM" = run ] && ok "migration in a new sub-folder: a run" ||
+	not_ok "migration in a new sub-folder: a run"
+expect_contains '"SC201"' "migration in a new sub-folder: its finding"
+same "migration in a new sub-folder: the report without a cache" --format json
+# the file deleted: seen
+sleep 3
+run "$P" --format json
+rm "$P/migrations/versions/2024/4b5c_add_phone.py"
+run "$P" --format json
+[ "$FROM" = run ] && ok "file deleted: a run" || not_ok "file deleted: a run"
+expect_not_contains '"SC201"' "file deleted: its finding is gone"
+# a folder renamed: seen
+sleep 3
+run "$P" --format json
+mv "$P/app" "$P/application"
+run "$P" --format json
+[ "$FROM" = run ] && ok "folder renamed: a run" || not_ok "folder renamed: a run"
+expect_contains 'application/models.py' "folder renamed: the new path"
+same "folder renamed: the report without a cache" --format json
+# alembic.ini edited in place (same folder entries): seen
+printf '[alembic]\nscript_location = migrations\n' > "$P/alembic.ini"
+sleep 3
+run "$P" --format json
+run "$P" --format json
+[ "$FROM" = cache ] && ok "alembic.ini settled: the report cache" ||
+	not_ok "alembic.ini settled: the report cache" "from=$FROM"
+printf '[alembic]\nscript_location = elsewhere\n' > "$P/alembic.ini"
+run "$P" --format json
+[ "$FROM" = run ] && ok "alembic.ini edited: a run" || not_ok "alembic.ini edited: a run"
+same "alembic.ini edited: the report without a cache" --format json
+rm "$P/alembic.ini"
+
 # damaged caches: ignored, the report is right
 sleep 3
 run "$P" --format json
