@@ -6,17 +6,20 @@
  * What the report depends on is, first, the key: a SHA-1 over this
  * build (a hash of every source file, SC_BUILD_ID), the command line,
  * the repository's root and the folder run from, the configuration
- * files' bytes, whether the report is coloured, and every file of the
- * snapshot (its path, and its blob id where the snapshot has one: in a
- * git work tree the id is of the contents); and second, for a plain
- * folder, the contents of the files the run depended on (gitsrc.h,
- * struct sc_dep: the files it read, and those whose cached facts it
- * used), kept with their stat data (device, inode, size, mtime, ctime)
- * and checked again by the next run. A run reads and uses the same files
- * when the paths, the configuration and the contents of what it read
- * are the same (it is deterministic), so the report is the same. A
- * dependency changed in the last seconds keeps the report out of the
- * cache: a change within the same timestamp tick could go unseen.
+ * files' bytes, whether the report is coloured, and in a git work tree
+ * every file of the snapshot (its path and its blob id, which is of the
+ * contents); and second, where a file has no id (a plain folder, or a
+ * file too large to hash), the dependencies (gitsrc.h, struct sc_dep:
+ * the files the run read, those whose cached facts it used, and for a
+ * plain folder every folder walked, whose entries are the same while its
+ * stat data is), kept with their stat data (device, inode, size, mtime,
+ * ctime) and checked again by the next run; a plain folder's key has no
+ * snapshot, so its report is found before the folder is walked. A run
+ * reads and uses the same files when the paths, the configuration and
+ * the contents of what it read are the same (it is deterministic), so
+ * the report is the same. A dependency changed in the last seconds keeps
+ * the report out of the cache: a change within the same timestamp tick
+ * could go unseen.
  *
  * One report per folder is kept (the last), in the cache folder
  * (cache.h), written as the other caches are: through a temporary file
