@@ -345,13 +345,9 @@ static void bind_other(struct code *cd, TSNode target)
 
 		if (sc_node_is(x, "identifier"))
 			bind_name(cd, x, B_OTHER, NULL);
-		if (descend && ts_tree_cursor_goto_first_child(&c))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
-				goto done;
+		if (!sc_cursor_next(&c, descend))
+			break;
 	}
-done:
 	ts_tree_cursor_delete(&c);
 }
 
@@ -417,13 +413,9 @@ static void collect_names(struct code *cd)
 		} else if (sc_node_is(x, "class_definition")) {
 			class_tablename(cd, x);
 		}
-		if (ts_tree_cursor_goto_first_child(&c))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
-				goto done;
+		if (!sc_cursor_next(&c, 1))
+			break;
 	}
-done:
 	ts_tree_cursor_delete(&c);
 }
 
@@ -635,13 +627,9 @@ static void find_calls(struct code *cd)
 
 		if (sc_node_is(x, "call"))
 			handle_call(cd, x);
-		if (ts_tree_cursor_goto_first_child(&c))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
-				goto done;
+		if (!sc_cursor_next(&c, 1))
+			break;
 	}
-done:
 	ts_tree_cursor_delete(&c);
 }
 

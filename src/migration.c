@@ -176,13 +176,9 @@ static void bind_targets(const struct sc_pyfile *pf, struct scope *sc,
 
 		if (sc_node_is(x, "identifier"))
 			scope_bind(sc, node_slice(pf, x));
-		if (descend && ts_tree_cursor_goto_first_child(&c))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
-				goto done;
+		if (!sc_cursor_next(&c, descend))
+			break;
 	}
-done:
 	ts_tree_cursor_delete(&c);
 }
 
@@ -1070,13 +1066,9 @@ static void walk_expr(const struct mig *mg, struct oplist *ol, TSNode n,
 		} else if (!strcmp(type, "call")) {
 			handle_call(mg, ol, x, w, depth);
 		}
-		if (descend && ts_tree_cursor_goto_first_child(&c))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
-				goto done;
+		if (!sc_cursor_next(&c, descend))
+			break;
 	}
-done:
 	ts_tree_cursor_delete(&c);
 }
 
@@ -1525,13 +1517,9 @@ static void scan_imports(struct mig *mg)
 			add_import(mg, &alloc, sc_xstrdup("__future__"));
 			descend = 0;
 		}
-		if (descend && ts_tree_cursor_goto_first_child(&c))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
-				goto done;
+		if (!sc_cursor_next(&c, descend))
+			break;
 	}
-done:
 	ts_tree_cursor_delete(&c);
 }
 

@@ -136,6 +136,16 @@ TSNode sc_node_named_child(TSNode n, uint32_t index)
 	return ts_node_named_child(n, index);
 }
 
+int sc_cursor_next(TSTreeCursor *c, int descend)
+{
+	if (descend && ts_tree_cursor_goto_first_child(c))
+		return 1;
+	while (!ts_tree_cursor_goto_next_sibling(c))
+		if (!ts_tree_cursor_goto_parent(c))
+			return 0;
+	return 1;
+}
+
 void sc_children_init(struct sc_children *it, TSNode parent)
 {
 	it->cur = ts_tree_cursor_new(parent);
@@ -299,13 +309,9 @@ static TSNode unclosed_bracket(TSNode err)
 				n--;
 			}
 		}
-		if (ts_tree_cursor_goto_first_child(&c))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
-				goto done;
+		if (!sc_cursor_next(&c, 1))
+			break;
 	}
-done:
 	ts_tree_cursor_delete(&c);
 	if (n)
 		found = stack[0];
@@ -396,13 +402,9 @@ static void scan_tree(const struct sc_pyfile *pf, struct sc_srcfile *file)
 			cm->own_line = own_line(file, ts_node_start_byte(n));
 			cm->text = sc_node_strdup(pf, n);
 		}
-		if (ts_tree_cursor_goto_first_child(&c))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
-				goto done;
+		if (!sc_cursor_next(&c, 1))
+			break;
 	}
-done:
 	ts_tree_cursor_delete(&c);
 	if (want_error) {
 		/* has_error but no ERROR/MISSING node found: say so anyway */
@@ -808,13 +810,9 @@ static void poison_targets(const struct sc_pyfile *pf, TSNode left,
 			const char *t = sc_node_text(pf, x, &len);
 			note_assign(r, n, alloc, t, len, NULL, NULL, 0);
 		}
-		if (descend && ts_tree_cursor_goto_first_child(&c))
-			continue;
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
-				goto done;
+		if (!sc_cursor_next(&c, descend))
+			break;
 	}
-done:
 	ts_tree_cursor_delete(&c);
 }
 

@@ -71,6 +71,14 @@ TSNode sc_node_field(TSNode n, const char *field);
 TSNode sc_node_named_child(TSNode n, uint32_t index);
 
 /*
+ * One step of a preorder walk with a cursor: into the current node's
+ * first child when `descend` (and it has one), else to the next node
+ * after the current one's subtree. 0 when the walk has left the node the
+ * cursor was made on.
+ */
+int sc_cursor_next(TSTreeCursor *c, int descend);
+
+/*
  * Literal evaluation. Each returns 1 and sets *out when the node is (or
  * resolves through a module-level constant to) such a literal, else 0.
  * Strings: plain/concatenated string literals without interpolation, and

@@ -233,15 +233,10 @@ static void key_parts(struct walk *w, TSNode k, char ***parts, size_t *n)
 			SC_ALLOC_GROW(*parts, *n + 1, alloc);
 			(*parts)[(*n)++] = !strcmp(type, "quoted_key") ?
 				unquote(s, len) : sc_xstrndup(s, len);
-		} else if (!strcmp(type, "dotted_key") &&
-			   ts_tree_cursor_goto_first_child(&c)) {
-			continue;
 		}
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
-				goto done;
+		if (!sc_cursor_next(&c, !strcmp(type, "dotted_key")))
+			break;
 	}
-done:
 	ts_tree_cursor_delete(&c);
 	if (!*n) {  /* not a key at all (an error the parser let through) */
 		SC_ALLOC_GROW(*parts, 1, alloc);
@@ -409,19 +404,17 @@ static TSNode first_error(TSNode root)
 
 	for (;;) {
 		TSNode n = ts_tree_cursor_current_node(&c);
+		int descend = 0;
 
 		if (ts_node_has_error(n) || ts_node_is_missing(n)) {
 			found = n;
 			if (ts_node_is_missing(n) || !strcmp(ts_node_type(n), "ERROR"))
 				break;
-			if (ts_tree_cursor_goto_first_child(&c))
-				continue;
+			descend = 1;
 		}
-		while (!ts_tree_cursor_goto_next_sibling(&c))
-			if (!ts_tree_cursor_goto_parent(&c))
-				goto done;
+		if (!sc_cursor_next(&c, descend))
+			break;
 	}
-done:
 	ts_tree_cursor_delete(&c);
 	return found;
 }
