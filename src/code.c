@@ -85,38 +85,6 @@ static int has(const char *s, size_t len, const char *what)
 	return memmem(s, len, what, strlen(what)) != NULL;
 }
 
-static int ident_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || (c & 0x80);
-}
-
-/*
- * Does `word` occur as a whole name (not inside a longer one), followed,
- * when `next` is not NUL, by blanks (line continuations too) and `next`?
- */
-static int has_name(const char *s, size_t len, const char *word, char next)
-{
-	size_t n = strlen(word);
-	const char *p = s, *end = s + len, *q;
-
-	while ((q = memmem(p, (size_t)(end - p), word, n))) {
-		const char *after = q + n;
-
-		p = q + 1;
-		if ((q > s && ident_char(q[-1])) ||
-		    (after < end && ident_char(*after)))
-			continue;
-		if (!next)
-			return 1;
-		while (after < end && (isspace((unsigned char)*after) ||
-				       *after == '\\'))
-			after++;
-		if (after < end && *after == next)
-			return 1;
-	}
-	return 0;
-}
-
 /*
  * Could a `.create(`/`.drop(` be on a Table or Index of this file
  * (is_table below): a Table(...) or Index(...) call, Model.__table__,
@@ -124,8 +92,10 @@ static int has_name(const char *s, size_t len, const char *word, char next)
  */
 static int has_table_like(const char *s, size_t len)
 {
-	return has_name(s, len, "Table", '(') || has_name(s, len, "Index", '(') ||
-	       has(s, len, "__table__") || has_name(s, len, "tables", '[');
+	return sc_text_has_name(s, len, "Table", '(') ||
+	       sc_text_has_name(s, len, "Index", '(') ||
+	       has(s, len, "__table__") ||
+	       sc_text_has_name(s, len, "tables", '[');
 }
 
 /*
@@ -184,8 +154,8 @@ static int code_positive(const char *s, size_t len)
 			const char *after = s + i + n;
 
 			if (len - i - n >= 4 && !memcmp(after, "_all", 4) &&
-			    (i == 0 || !ident_char(s[i - 1])) &&
-			    (len - i - n == 4 || !ident_char(after[4])))
+			    (i == 0 || !sc_is_name_byte((unsigned char)s[i - 1])) &&
+			    (len - i - n == 4 || !sc_is_name_byte((unsigned char)after[4])))
 				return 1;
 			if (i > 0 && s[i - 1] == '.' && *after == '(')
 				dotcall = 1;

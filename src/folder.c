@@ -783,14 +783,8 @@ static void dirs_save(struct walk *w, const char *dir, const char *name)
 }
 
 int sc_folder_snapshot(struct sc_snapshot **out, const char *root,
-		       const char *cache_dir)
-{
-	return sc_folder_snapshot_dirs(out, root, cache_dir, NULL, NULL);
-}
-
-int sc_folder_snapshot_dirs(struct sc_snapshot **out, const char *root,
-			    const char *cache_dir, struct sc_dep **dirs,
-			    size_t *n_dirs)
+		       const char *cache_dir, struct sc_dep **dirs,
+		       size_t *n_dirs)
 {
 	struct walk w;
 	struct sc_snapshot *s = sc_xcalloc(1, sizeof(*s));

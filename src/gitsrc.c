@@ -1229,6 +1229,17 @@ static int simple_changes(struct sc_changeset *cs)
 	return 1;
 }
 
+/* HEAD's commit and its tree into *obj and *tree (owned by the caller). */
+static int head_commit_tree(struct sc_repo *repo, git_object **obj,
+			    git_tree **tree)
+{
+	if (git_revparse_single(obj, repo->git, "HEAD^{commit}") < 0)
+		return git_fail(repo->root, "cannot read HEAD");
+	if (git_commit_tree(tree, (git_commit *)*obj) < 0)
+		return git_fail(repo->root, "cannot read HEAD's tree");
+	return 0;
+}
+
 /*
  * --staged: HEAD's tree (empty when unborn) against the index. The index
  * is ours (gitindex.c); HEAD's tree is read only where the index's
@@ -1256,15 +1267,8 @@ static int load_staged(struct sc_changeset *cs, struct sc_repo *repo)
 	if (unborn) {
 		cs->before = sc_xcalloc(1, sizeof(*cs->before));
 	} else {
-		if ((error = git_revparse_single(&obj, repo->git,
-						 "HEAD^{commit}")) < 0) {
-			error = git_fail(repo->root, "cannot read HEAD");
+		if ((error = head_commit_tree(repo, &obj, &tree)) < 0)
 			goto out;
-		}
-		if ((error = git_commit_tree(&tree, (git_commit *)obj)) < 0) {
-			error = git_fail(repo->root, "cannot read HEAD's tree");
-			goto out;
-		}
 		w.repo = repo;
 		w.after = cs->after;
 		w.pos = repo->index->n && pos[0] == SIZE_MAX - 1 ? NULL : pos;
@@ -1311,19 +1315,10 @@ int sc_changeset_load_libgit2(struct sc_changeset **out, struct sc_repo *repo)
 	}
 	if (unborn) {
 		cs->before = sc_xcalloc(1, sizeof(*cs->before));
-	} else {
-		if ((error = git_revparse_single(&obj, repo->git,
-						 "HEAD^{commit}")) < 0) {
-			error = git_fail(repo->root, "cannot read HEAD");
-			goto out;
-		}
-		if ((error = snapshot_from_commit(&cs->before, repo,
-						  (git_commit *)obj)) < 0)
-			goto out;
-		if ((error = git_commit_tree(&tree, (git_commit *)obj)) < 0) {
-			error = git_fail(repo->root, "cannot read HEAD's tree");
-			goto out;
-		}
+	} else if ((error = head_commit_tree(repo, &obj, &tree)) < 0 ||
+		   (error = snapshot_from_commit(&cs->before, repo,
+						 (git_commit *)obj)) < 0) {
+		goto out;
 	}
 	if ((error = libgit2_index(&index, repo)) < 0)
 		goto out;
@@ -1463,9 +1458,9 @@ static int load_all(struct sc_changeset *cs, struct sc_repo *repo)
 		int error;
 
 		/* recording: the folders are dependencies too (folder.h) */
-		error = sc_folder_snapshot_dirs(&cs->after, repo->root, dir,
-						repo->deps_on ? &dirs : NULL,
-						&n_dirs);
+		error = sc_folder_snapshot(&cs->after, repo->root, dir,
+					   repo->deps_on ? &dirs : NULL,
+					   &n_dirs);
 		for (i = 0; i < n_dirs; i++) {
 			sc_repo_note_dep(repo, dirs[i].path, &dirs[i].st);
 			free(dirs[i].path);

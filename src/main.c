@@ -361,16 +361,15 @@ static int snapshot_has_ids(const struct sc_snapshot *s)
 /*
  * The key of the report of this --all run (runcache.h) into key: with
  * the snapshot `cs` (a git work tree), or without one (NULL: a plain
- * folder, whose folders are dependencies instead); 0, or -1 when the run
- * must not use the report cache.
+ * folder, whose folders are dependencies instead).
  */
-static int run_key(const struct opts *o, const struct sc_repo *repo,
+static void run_key(const struct opts *o, const struct sc_repo *repo,
 		   const struct sc_changeset *cs, int color,
 		   unsigned char *key)
 {
 	struct sc_runkey *k = sc_runkey_new();
 	char *cwd = realpath(".", NULL), *path;
-	int i, rc = 0;
+	int i;
 
 	for (i = 1; i < o->argc; i++)
 		sc_runkey_str(k, o->argv[i]);
@@ -397,7 +396,23 @@ static int run_key(const struct opts *o, const struct sc_repo *repo,
 		sc_runkey_str(k, "plain folder");
 	sc_runkey_finish(k, key);
 	free(cwd);
-	return rc;
+}
+
+/*
+ * Start recording what this --all run depends on, and look its report up
+ * (runcache.h): 1 with *kept (owned by the caller), *kept_len and *rc when
+ * last time's report holds; else 0. `cs` as for run_key.
+ */
+static int kept_report(const struct opts *o, struct sc_repo *repo,
+		       const struct sc_changeset *cs, int color,
+		       unsigned char *key, const char *cache_dir, char **kept,
+		       size_t *kept_len, int *rc)
+{
+	run_key(o, repo, cs, color, key);
+	if (!cs || !snapshot_has_ids(cs->after))
+		sc_repo_record_deps(repo);
+	return sc_runcache_get(cache_dir, sc_repo_root(repo), key, kept,
+			       kept_len, rc) == 0;
 }
 
 static int cmd_check(struct opts *o, struct sc_config *cfg)
@@ -422,36 +437,29 @@ static int cmd_check(struct opts *o, struct sc_config *cfg)
 	sc_trace("repository open, configuration read");
 	color = o->color < 0 ? (isatty(STDOUT_FILENO) && !getenv("NO_COLOR"))
 			     : o->color;
-	/* --all on a plain folder: last time's report when no folder and no
-	 * file it read changed, looked up before the folder is walked */
-	if (o->mode == SC_MODE_ALL && !sc_repo_is_git(repo) &&
-	    !no_report_cache() && (cache_dir = sc_cache_dir(repo)) &&
-	    run_key(o, repo, NULL, color, key) == 0) {
-		use_runs = 1;
-		sc_repo_record_deps(repo);
-		if (sc_runcache_get(cache_dir, sc_repo_root(repo), key, &kept,
-				    &kept_len, &rc) == 0)
-			goto kept;
-	}
+	/*
+	 * --all with every input as last time: last time's report. A plain
+	 * folder's is looked up before the folder is walked (no folder and
+	 * no file it read changed); a git work tree's after its snapshot,
+	 * whose ids are the contents (where a file has none, what was read
+	 * is recorded too).
+	 */
+	use_runs = o->mode == SC_MODE_ALL && !no_report_cache() &&
+		   (cache_dir = sc_cache_dir(repo)) != NULL;
+	if (use_runs && !sc_repo_is_git(repo) &&
+	    kept_report(o, repo, NULL, color, key, cache_dir, &kept,
+			&kept_len, &rc))
+		goto kept;
 	if ((err = sc_changeset_load(&cs, repo, o->mode, o->range)) < 0) {
 		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
 		rc = err == SC_EUSAGE ? SC_EXIT_USAGE : SC_EXIT_ENV;
 		goto out;
 	}
 	sc_trace("change set loaded");
-	/* --all in a git work tree with every input as last time: last
-	 * time's report (the snapshot's ids are the contents; where a file
-	 * has no id, what was read is recorded too) */
-	if (o->mode == SC_MODE_ALL && sc_repo_is_git(repo) &&
-	    !no_report_cache() && (cache_dir = sc_cache_dir(repo)) &&
-	    run_key(o, repo, cs, color, key) == 0) {
-		use_runs = 1;
-		if (!snapshot_has_ids(cs->after))
-			sc_repo_record_deps(repo);
-		if (sc_runcache_get(cache_dir, sc_repo_root(repo), key, &kept,
-				    &kept_len, &rc) == 0)
-			goto kept;
-	}
+	if (use_runs && sc_repo_is_git(repo) &&
+	    kept_report(o, repo, cs, color, key, cache_dir, &kept,
+			&kept_len, &rc))
+		goto kept;
 	if ((err = sc_engine_run(&ds, repo, cs, cfg)) < 0) {
 		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
 		rc = err == SC_EUSAGE ? SC_EXIT_USAGE : SC_EXIT_ENV;

@@ -154,30 +154,23 @@ static int unchanged(const char *full, const struct sc_fstat *st,
 	struct stat now;
 	size_t n = strlen(full);
 
+	if (lstat(full, &now) < 0 || st->mtime_s >= limit ||
+	    st->ctime_s >= limit ||
+	    (uint64_t)now.st_ino != st->ino ||
+	    (uint64_t)now.st_dev != st->dev ||
+	    now.st_mtim.tv_sec != st->mtime_s ||
+	    (uint32_t)now.st_mtim.tv_nsec != st->mtime_ns ||
+	    now.st_ctim.tv_sec != st->ctime_s ||
+	    (uint32_t)now.st_ctim.tv_nsec != st->ctime_ns)
+		return 0;
 	if (n && full[n - 1] == '/')
-		return !lstat(full, &now) && S_ISDIR(now.st_mode) &&
-		       (uint64_t)now.st_ino == st->ino &&
-		       (uint64_t)now.st_dev == st->dev &&
-		       now.st_mtim.tv_sec == st->mtime_s &&
-		       (uint32_t)now.st_mtim.tv_nsec == st->mtime_ns &&
-		       now.st_ctim.tv_sec == st->ctime_s &&
-		       (uint32_t)now.st_ctim.tv_nsec == st->ctime_ns &&
-		       st->mtime_s < limit && st->ctime_s < limit;
-	return !lstat(full, &now) && S_ISREG(now.st_mode) &&
-		 (uint64_t)now.st_size == st->size &&
-		 (uint64_t)now.st_ino == st->ino &&
-		 (uint64_t)now.st_dev == st->dev &&
-		 now.st_mtim.tv_sec == st->mtime_s &&
-		 (uint32_t)now.st_mtim.tv_nsec == st->mtime_ns &&
-		 now.st_ctim.tv_sec == st->ctime_s &&
-		 (uint32_t)now.st_ctim.tv_nsec == st->ctime_ns &&
-		 st->mtime_s < limit && st->ctime_s < limit;
+		return S_ISDIR(now.st_mode);
+	return S_ISREG(now.st_mode) && (uint64_t)now.st_size == st->size;
 }
 
 /* The dependencies to check, shared by the threads that check them. */
 struct check {
 	const char *root;
-	const char *deps;            /* the encoded list */
 	const char **at;             /* where each one starts */
 	size_t n;
 	int64_t limit;

@@ -199,11 +199,6 @@ static void token(struct pyscan *p)
 	p->tokens++;
 }
 
-static int is_ident(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
-}
 
 /* A word that is a string prefix when a quote follows it. */
 static int string_prefix(const char *w, size_t n, int *raw, int *fstr)
@@ -529,7 +524,7 @@ static void word(struct pyscan *p)
 	enum word_kind kind;
 	struct level *l = top(p);
 
-	while (p->i + n < p->n && is_ident((unsigned char)w[n]))
+	while (p->i + n < p->n && sc_is_name_byte((unsigned char)w[n]))
 		n++;
 	if (p->i + n < p->n && (w[n] == '"' || w[n] == '\'') &&
 	    string_prefix(w, n, &raw, &fstr)) {
@@ -563,7 +558,7 @@ static void number(struct pyscan *p)
 	const char *s = p->s;
 	size_t j = p->i;
 
-	while (j < p->n && (is_ident((unsigned char)s[j]) || s[j] == '.' ||
+	while (j < p->n && (sc_is_name_byte((unsigned char)s[j]) || s[j] == '.' ||
 			    ((s[j] == '+' || s[j] == '-') && j > p->i &&
 			     (s[j - 1] == 'e' || s[j - 1] == 'E') &&
 			     !(s[p->i] == '0' && p->i + 1 < p->n &&
@@ -743,7 +738,7 @@ static void scan_code(struct pyscan *p)
 	    (c == '.' && p->i + 1 < p->n && s[p->i + 1] >= '0' &&
 	     s[p->i + 1] <= '9'))
 		number(p);
-	else if (is_ident((unsigned char)c))
+	else if (sc_is_name_byte((unsigned char)c))
 		word(p);
 	else
 		punct(p);

@@ -21,7 +21,6 @@
  */
 #include "units.h"
 
-#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,35 +86,39 @@ struct sc_unitset {
 
 /* ---- classification -------------------------------------------------- */
 
+/* Is `path` in a script directory of `lay` (env.py, versions, helpers)? */
+static int in_script_dir(const struct sc_layout *lay, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < lay->n_dirs; i++) {
+		size_t n = strlen(lay->dirs[i].path);
+		if (n && !strncmp(path, lay->dirs[i].path, n) && path[n] == '/')
+			return 1;
+		if (!n && !strcmp(path, "env.py"))
+			return 1;
+	}
+	return 0;
+}
+
 int sc_is_model_candidate(const struct sc_config *cfg,
 			  const struct sc_layout *lay, const char *path)
 {
 	const char *base = strrchr(path, '/');
-	size_t i;
 
 	base = base ? base + 1 : path;
 	if (!sc_ends_with(path, ".py"))
 		return 0;
 	if (cfg->n_models)
 		return sc_globs_match(cfg->models, cfg->n_models, path);
-	if (sc_is_test_path(path) || !strcmp(base, "setup.py"))
-		return 0;
-	/* the script directory itself (env.py, script.py.mako helpers) */
-	for (i = 0; i < lay->n_dirs; i++) {
-		size_t n = strlen(lay->dirs[i].path);
-		if (n && !strncmp(path, lay->dirs[i].path, n) && path[n] == '/')
-			return 0;
-		if (!n && !strcmp(path, "env.py"))
-			return 0;
-	}
-	return 1;
+	return !sc_is_test_path(path) && strcmp(base, "setup.py") &&
+	       !in_script_dir(lay, path);
 }
 
 int sc_is_code_candidate(const struct sc_config *cfg,
 			 const struct sc_layout *lay, const char *path)
 {
 	const char *base = strrchr(path, '/');
-	size_t i;
 
 	base = base ? base + 1 : path;
 	if (!sc_ends_with(path, ".py"))
@@ -123,15 +126,9 @@ int sc_is_code_candidate(const struct sc_config *cfg,
 	if (cfg->n_code)
 		return sc_globs_match(cfg->code, cfg->n_code, path);
 	/* tests, and test support modules (test.py, tests.py) */
-	if (sc_is_test_path(path) || !strcmp(base, "env.py") ||
-	    !strcmp(base, "test.py") || !strcmp(base, "tests.py"))
-		return 0;
-	for (i = 0; i < lay->n_dirs; i++) {
-		size_t n = strlen(lay->dirs[i].path);
-		if (n && !strncmp(path, lay->dirs[i].path, n) && path[n] == '/')
-			return 0;
-	}
-	return 1;
+	return !sc_is_test_path(path) && strcmp(base, "env.py") &&
+	       strcmp(base, "test.py") && strcmp(base, "tests.py") &&
+	       !in_script_dir(lay, path);
 }
 
 /* K_* bits of `path`; *dir is its script directory for K_MIG. */
@@ -170,11 +167,6 @@ static char *layout_sig(const struct sc_layout *lay)
 	return sc_buf_detach(&b);
 }
 
-static int ident_byte(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || (c & 0x80);
-}
-
 /*
  * Quick text test: could this file declare models? models.c finds tables
  * only in a class body's `__tablename__` or `__table__ =` (a name after
@@ -190,18 +182,7 @@ static int looks_like_models(const char *data, size_t len)
 	for (p = data; (p = memmem(p, (size_t)(end - p), "__table", 7)); p++)
 		if (p == data || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n')
 			return 1;
-	for (p = data; (p = memmem(p, (size_t)(end - p), "Table", 5)); p++) {
-		const char *q = p + 5;
-
-		if (p > data && ident_byte(p[-1]))
-			continue;
-		while (q < end && (*q == ' ' || *q == '\t' || *q == '\\' ||
-				   *q == '\n' || *q == '\r'))
-			q++;
-		if (q < end && *q == '(')
-			return 1;
-	}
-	return 0;
+	return sc_text_has_name(data, len, "Table", '(');
 }
 
 /* ---- units ----------------------------------------------------------- */

@@ -3,6 +3,7 @@
  */
 #include "util.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +195,35 @@ int sc_ends_with(const char *s, const char *x)
 {
 	size_t n = strlen(s), m = strlen(x);
 	return n >= m && memcmp(s + n - m, x, m) == 0;
+}
+
+int sc_is_name_byte(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || (c & 0x80);
+}
+
+int sc_text_has_name(const char *s, size_t n, const char *word, char next)
+{
+	size_t wn = strlen(word);
+	const char *p = s, *end = s + n, *q;
+
+	while ((q = memmem(p, (size_t)(end - p), word, wn))) {
+		const char *after = q + wn;
+
+		p = q + 1;
+		if ((q > s && sc_is_name_byte((unsigned char)q[-1])) ||
+		    (after < end && sc_is_name_byte((unsigned char)*after)))
+			continue;
+		if (!next)
+			return 1;
+		while (after < end && (isspace((unsigned char)*after) ||
+				       *after == '\\'))
+			after++;
+		if (after < end && *after == next)
+			return 1;
+	}
+	return 0;
 }
 
 /*

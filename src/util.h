@@ -76,6 +76,17 @@ const char *sc_buf_str(const struct sc_buf *b);
 int sc_starts_with(const char *s, const char *x);
 int sc_ends_with(const char *s, const char *x);
 
+/* Can byte c be part of a Python name (ASCII letter, digit, '_', or a
+ * byte of a UTF-8 sequence)? */
+int sc_is_name_byte(int c);
+
+/*
+ * Does `word` occur in the n bytes at s as a whole name (not inside a
+ * longer one), followed, when `next` is not NUL, by blanks (line
+ * continuations too) and `next`? A quick text test, before parsing.
+ */
+int sc_text_has_name(const char *s, size_t n, const char *word, char next);
+
 /*
  * Glob match for paths: `*` matches within one segment, `**` any number of
  * segments, `?` one character. Returns 1 on match.

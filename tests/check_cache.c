@@ -428,7 +428,7 @@ START_TEST(test_folder_listing_cache)
 	ck_assert_int_eq(sc_snapshot_from_dir(&ref, d), 0);
 	/* first walk: lists and records; second: from the cache */
 	for (i = 0; i < 2; i++) {
-		ck_assert_int_eq(sc_folder_snapshot(&s, d, cache), 0);
+		ck_assert_int_eq(sc_folder_snapshot(&s, d, cache, NULL, NULL), 0);
 		assert_same_paths(s, ref);
 		ck_assert_int_eq(s->lazy, 1);  /* ids computed when needed */
 		sc_snapshot_free(s);
@@ -440,12 +440,12 @@ START_TEST(test_folder_listing_cache)
 	ck_assert_int_eq(tu_sh(d, "touch -d '1 hour ago' a/b"), 0);
 	sc_snapshot_free(ref);
 	ck_assert_int_eq(sc_snapshot_from_dir(&ref, d), 0);
-	ck_assert_int_eq(sc_folder_snapshot(&s, d, cache), 0);
+	ck_assert_int_eq(sc_folder_snapshot(&s, d, cache, NULL, NULL), 0);
 	assert_same_paths(s, ref);
 	sc_snapshot_free(s);
 	/* a damaged cache is ignored */
 	flip(list, -5);
-	ck_assert_int_eq(sc_folder_snapshot(&s, d, cache), 0);
+	ck_assert_int_eq(sc_folder_snapshot(&s, d, cache, NULL, NULL), 0);
 	assert_same_paths(s, ref);
 	sc_snapshot_free(s);
 	sc_snapshot_free(ref);

@@ -68,22 +68,6 @@ START_TEST(test_toml_errors)
 }
 END_TEST
 
-/* `prefix`, `unit` n times, `suffix` (owned by the caller). */
-static char *repeat(const char *prefix, const char *unit, size_t n,
-		    const char *suffix, size_t *len)
-{
-	size_t pl = strlen(prefix), ul = strlen(unit), sl = strlen(suffix), i;
-	char *s = sc_xmalloc(pl + ul * n + sl + 1), *p = s;
-
-	memcpy(p, prefix, pl);
-	p += pl;
-	for (i = 0; i < n; i++, p += ul)
-		memcpy(p, unit, ul);
-	memcpy(p, suffix, sl + 1);
-	*len = pl + ul * n + sl;
-	return s;
-}
-
 /* Nesting that would corrupt tree-sitter's heap is refused first (it
  * crashed: regress/config/unclosed-arrays-65533.toml), and deep nesting
  * within the limit is read without deep recursion. */
@@ -94,7 +78,7 @@ START_TEST(test_toml_hostile_nesting)
 	size_t len, n, i;
 	char *text, *inner;
 
-	text = repeat("x = ", "[", 65533, "\n", &len);
+	text = tu_repeat("x = ", "[", 65533, "\n", &len);
 	ck_assert_int_lt(sc_toml_parse(&root, text, len), 0);
 	ck_assert_ptr_null(root);
 	ck_assert_msg(strstr(sc_error_last(), "line 1: arrays and inline tables "
@@ -103,15 +87,15 @@ START_TEST(test_toml_hostile_nesting)
 	free(text);
 
 	/* 100,000 inline tables (this recursed in value() and first_error) */
-	inner = repeat("", "{a = ", 100000, "1", &len);
-	text = repeat(inner, "}", 100000, "\n", &len);
+	inner = tu_repeat("", "{a = ", 100000, "1", &len);
+	text = tu_repeat(inner, "}", 100000, "\n", &len);
 	free(inner);
 	ck_assert_int_lt(sc_toml_parse(&root, text, len), 0);
 	free(text);
 
 	/* 128 deep is fine */
-	inner = repeat("\n\nx = ", "[", 127, "1", &len);
-	text = repeat(inner, "]", 127, "\n", &len);
+	inner = tu_repeat("\n\nx = ", "[", 127, "1", &len);
+	text = tu_repeat(inner, "]", 127, "\n", &len);
 	free(inner);
 	ck_assert_int_eq(sc_toml_parse(&root, text, len), 0);
 	for (t = sc_toml_get(root, "x"), n = 0; t && t->n; t = t->kids[0])
@@ -121,8 +105,8 @@ START_TEST(test_toml_hostile_nesting)
 	free(text);
 
 	/* brackets in strings and comments do not count */
-	text = repeat("x = '", "[", 1000, "' # ", &len);
-	inner = repeat(text, "{", 1000, "\ny = \"\"\"[[[\n[[[\"\"\"\n", &len);
+	text = tu_repeat("x = '", "[", 1000, "' # ", &len);
+	inner = tu_repeat(text, "{", 1000, "\ny = \"\"\"[[[\n[[[\"\"\"\n", &len);
 	ck_assert_int_eq(sc_toml_parse(&root, inner, len), 0);
 	ck_assert_uint_eq(strlen(sc_toml_get(root, "x")->str), 1000);
 	sc_toml_free(root);
@@ -132,7 +116,7 @@ START_TEST(test_toml_hostile_nesting)
 	/* a key of 30,000 parts (key_parts recursed per part, and so did
 	 * sc_toml_free on the tables it makes) */
 	for (i = 0; i < 2; i++) {
-		text = repeat(i ? "[" : "", "a.", 30000, i ? "b]\nc = 1\n" : "b = 1\n",
+		text = tu_repeat(i ? "[" : "", "a.", 30000, i ? "b]\nc = 1\n" : "b = 1\n",
 			      &len);
 		ck_assert_int_eq(sc_toml_parse(&root, text, len), 0);
 		for (t = root, n = 0; t && t->type == SC_TOML_TABLE && t->n;
@@ -151,7 +135,7 @@ START_TEST(test_toml_wide)
 	struct sc_buf b = SC_BUF_INIT;
 	struct sc_toml *root = NULL;
 	size_t len, i;
-	char *text = repeat("x = [", "1, ", 50000, "2]\n", &len);
+	char *text = tu_repeat("x = [", "1, ", 50000, "2]\n", &len);
 
 	ck_assert_int_eq(sc_toml_parse(&root, text, len), 0);
 	ck_assert_uint_eq(sc_toml_get(root, "x")->n, 50001);

@@ -248,22 +248,6 @@ START_TEST(test_deep_error)
 }
 END_TEST
 
-/* `prefix`, then `unit` n times, then `suffix` (owned by the caller). */
-static char *repeat(const char *prefix, const char *unit, size_t n,
-		    const char *suffix, size_t *len)
-{
-	size_t pl = strlen(prefix), ul = strlen(unit), sl = strlen(suffix), i;
-	char *s = sc_xmalloc(pl + ul * n + sl + 1), *p = s;
-
-	memcpy(p, prefix, pl);
-	p += pl;
-	for (i = 0; i < n; i++, p += ul)
-		memcpy(p, unit, ul);
-	memcpy(p, suffix, sl + 1);
-	*len = pl + ul * n + sl;
-	return s;
-}
-
 /*
  * Debian's tree-sitter 0.20.7 corrupts its heap on a node of more than
  * 65,535 children (tsguard.h): such texts get SC001 without a parse.
@@ -271,7 +255,7 @@ static char *repeat(const char *prefix, const char *unit, size_t n,
 START_TEST(test_guard_unclosed_brackets)
 {
 	size_t len;
-	char *src = repeat("revision = '1'\nx = ", "(", 65533, "\n", &len);
+	char *src = tu_repeat("revision = '1'\nx = ", "(", 65533, "\n", &len);
 
 	load_n(src, len);
 	free(src);
@@ -288,7 +272,7 @@ END_TEST
 START_TEST(test_guard_comment_run)
 {
 	size_t len;
-	char *src = repeat("", "# c\n", 65534, "x = 1\n", &len);
+	char *src = tu_repeat("", "# c\n", 65534, "x = 1\n", &len);
 
 	load_n(src, len);
 	free(src);
@@ -343,7 +327,7 @@ START_TEST(test_guard_estimate)
 	for (k = 0; k < SC_ARRAY_SIZE(cases); k++) {
 		int rc;
 
-		src = repeat(cases[k].prefix, cases[k].unit, cases[k].n,
+		src = tu_repeat(cases[k].prefix, cases[k].unit, cases[k].n,
 			     cases[k].suffix, &len);
 		msg = NULL;
 		rc = sc_tsguard_python(src, len, &off, &msg);
@@ -361,7 +345,7 @@ END_TEST
 START_TEST(test_string_many_children)
 {
 	size_t len;
-	char *src = repeat("X = '", "\\n", 200000, "'\n", &len);
+	char *src = tu_repeat("X = '", "\\n", 200000, "'\n", &len);
 	char *v = NULL;
 
 	load_n(src, len);

@@ -75,6 +75,23 @@ static inline void tu_git_init(const char *dir)
 				    "git config gc.auto 0"), 0);
 }
 
+/* `prefix`, then `unit` n times, then `suffix`, and its length in *len
+ * (owned by the caller): the large hostile texts of the tests. */
+static inline char *tu_repeat(const char *prefix, const char *unit, size_t n,
+			      const char *suffix, size_t *len)
+{
+	size_t pl = strlen(prefix), ul = strlen(unit), sl = strlen(suffix), i;
+	char *s = sc_xmalloc(pl + ul * n + sl + 1), *p = s;
+
+	memcpy(p, prefix, pl);
+	p += pl;
+	for (i = 0; i < n; i++, p += ul)
+		memcpy(p, unit, ul);
+	memcpy(p, suffix, sl + 1);
+	*len = pl + ul * n + sl;
+	return s;
+}
+
 static inline void tu_rmtree(char *dir)
 {
 	if (dir && !strncmp(dir, "/tmp/sc-test-", 13))
