@@ -400,19 +400,18 @@ static void run_key(const struct opts *o, const struct sc_repo *repo,
 
 /*
  * Start recording what this --all run depends on, and look its report up
- * (runcache.h): 1 with *kept (owned by the caller), *kept_len and *rc when
- * last time's report holds; else 0. `cs` as for run_key.
+ * (runcache.h): 1 with *kept filled in (released by the caller) when last
+ * time's report holds; else 0. `cs` as for run_key.
  */
 static int kept_report(const struct opts *o, struct sc_repo *repo,
 		       const struct sc_changeset *cs, int color,
-		       unsigned char *key, const char *cache_dir, char **kept,
-		       size_t *kept_len, int *rc)
+		       unsigned char *key, const char *cache_dir,
+		       struct sc_runreport *kept)
 {
 	run_key(o, repo, cs, color, key);
 	if (!cs || !snapshot_has_ids(cs->after))
 		sc_repo_record_deps(repo);
-	return sc_runcache_get(cache_dir, sc_repo_root(repo), key, kept,
-			       kept_len, rc) == 0;
+	return sc_runcache_get(cache_dir, sc_repo_root(repo), key, kept) == 0;
 }
 
 static int cmd_check(struct opts *o, struct sc_config *cfg)
@@ -422,8 +421,9 @@ static int cmd_check(struct opts *o, struct sc_config *cfg)
 	struct sc_diags ds = SC_DIAGS_INIT;
 	struct sc_report_opts ro;
 	unsigned char key[20];
-	char *cache_dir = NULL, *kept = NULL, *report = NULL;
-	size_t i, kept_len = 0, report_len = 0;
+	struct sc_runreport kept = { 0 };
+	char *cache_dir = NULL, *report = NULL;
+	size_t i, report_len = 0;
 	FILE *out = stdout;
 	int rc = SC_EXIT_OK, err, color, use_runs = 0;
 
@@ -447,8 +447,7 @@ static int cmd_check(struct opts *o, struct sc_config *cfg)
 	use_runs = o->mode == SC_MODE_ALL && !no_report_cache() &&
 		   (cache_dir = sc_cache_dir(repo)) != NULL;
 	if (use_runs && !sc_repo_is_git(repo) &&
-	    kept_report(o, repo, NULL, color, key, cache_dir, &kept,
-			&kept_len, &rc))
+	    kept_report(o, repo, NULL, color, key, cache_dir, &kept))
 		goto kept;
 	if ((err = sc_changeset_load(&cs, repo, o->mode, o->range)) < 0) {
 		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
@@ -457,8 +456,7 @@ static int cmd_check(struct opts *o, struct sc_config *cfg)
 	}
 	sc_trace("change set loaded");
 	if (use_runs && sc_repo_is_git(repo) &&
-	    kept_report(o, repo, cs, color, key, cache_dir, &kept,
-			&kept_len, &rc))
+	    kept_report(o, repo, cs, color, key, cache_dir, &kept))
 		goto kept;
 	if ((err = sc_engine_run(&ds, repo, cs, cfg)) < 0) {
 		fprintf(stderr, "schemacheck: %s\n", sc_error_last());
@@ -501,7 +499,8 @@ static int cmd_check(struct opts *o, struct sc_config *cfg)
 	goto out;
 kept:
 	sc_trace("report from the report cache");
-	if (kept_len && fwrite(kept, 1, kept_len, stdout) != kept_len) {
+	rc = kept.rc;
+	if (kept.len && fwrite(kept.text, 1, kept.len, stdout) != kept.len) {
 		fprintf(stderr, "schemacheck: cannot write the report: %s\n",
 			strerror(errno));
 		rc = SC_EXIT_ENV;
@@ -510,7 +509,7 @@ out:
 	if (out != stdout)
 		fclose(out);
 	free(report);
-	free(kept);
+	sc_runreport_release(&kept);
 	free(cache_dir);
 	sc_diags_release(&ds);
 	sc_changeset_free(cs);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,7 +52,8 @@ struct sc_runkey *sc_runkey_new(void)
 	struct sc_runkey *k = sc_xcalloc(1, sizeof(*k));
 
 	k->ctx = EVP_MD_CTX_new();
-	if (!k->ctx || !EVP_DigestInit_ex(k->ctx, EVP_sha1(), NULL))
+	if (!k->ctx || !sc_sha1_md() ||
+	    !EVP_DigestInit_ex(k->ctx, sc_sha1_md(), NULL))
 		k->bad = 1;
 	sc_runkey_str(k, "schemacheck run key 1");
 	sc_runkey_str(k, SC_BUILD_ID);
@@ -199,44 +201,56 @@ static void check_one(size_t i, void *arg)
 }
 
 int sc_runcache_get(const char *cache_dir, const char *root,
-		    const unsigned char *key, char **out, size_t *len,
-		    int *rc)
+		    const unsigned char *key, struct sc_runreport *r)
 {
 	static const unsigned char zero[20];
 	int64_t limit = (int64_t)time(NULL) - RACY_SECONDS;
 	struct run_hdr h;
 	struct stat st;
 	struct check c;
-	char *name = run_file(root), *path, *buf = NULL;
-	const char *p, *end;
-	size_t rl = strlen(root), body;
+	char *name = run_file(root), *path;
+	const char *buf, *p, *end;
+	void *map = NULL;
+	size_t rl = strlen(root), body, map_len = 0;
 	uint32_t i;
 	int fd, error = -1;
 
 	memset(&c, 0, sizeof(c));
-	*out = NULL;
-	*len = 0;
+	memset(r, 0, sizeof(*r));
 	path = sc_xasprintf("%s/%s", cache_dir, name);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || !memcmp(key, zero, 20))
 		goto out;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
-	    memcmp(h.magic, RUN_MAGIC, 8) || memcmp(h.key, key, 20) ||
+	    (uint64_t)st.st_size < RUN_HDR + rl ||
+	    (uint64_t)st.st_size > RUN_HDR + rl + 2 * (uint64_t)MAX_REPORT)
+		goto out;
+	/*
+	 * Mapped, not read: copying into fresh memory faults every page in
+	 * one by one, which costs more than the rest of a warm run. The file
+	 * is replaced by a rename, never rewritten in place (cache.h).
+	 */
+	map_len = (size_t)st.st_size;
+	map = mmap(NULL, map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
+		   0);
+	if (map == MAP_FAILED) {
+		map = NULL;
+		goto out;
+	}
+	memcpy(&h, map, sizeof(h));
+	buf = (const char *)map + RUN_HDR;
+	if (memcmp(h.magic, RUN_MAGIC, 8) || memcmp(h.key, key, 20) ||
 	    h.root_len != rl || h.len > MAX_REPORT ||
 	    h.deps_len > MAX_REPORT ||
-	    (uint64_t)st.st_size != RUN_HDR + rl + h.deps_len + h.len)
+	    (uint64_t)map_len != RUN_HDR + rl + h.deps_len + h.len)
 		goto out;
 	body = rl + (size_t)h.deps_len + (size_t)h.len;
-	buf = sc_xmalloc(body + 1);
-	if (pread(fd, buf, body, RUN_HDR) != (ssize_t)body ||
-	    memcmp(buf, root, rl) ||
+	if (memcmp(buf, root, rl) ||
 	    sc_cache_checksum(buf, body) != h.checksum)
 		goto out;
 	/* every dependency as it was (the stat calls on a few threads) */
 	p = buf + rl;
 	end = p + h.deps_len;
-	memset(&c, 0, sizeof(c));
 	c.root = root;
 	c.limit = limit;
 	c.at = sc_xcalloc(h.n_deps + 1, sizeof(*c.at));
@@ -253,25 +267,33 @@ int sc_runcache_get(const char *cache_dir, const char *root,
 	}
 	if (p != end)
 		goto out;
-	sc_workpool_run(c.n, sc_workpool_threads(c.n / 256 + 1, 0),
+	sc_workpool_run(c.n, sc_workpool_threads(c.n / 256 + 1),
 			check_one, &c, NULL);
 	if (c.changed)
 		goto out;
-	memmove(buf, end, (size_t)h.len);
-	buf[h.len] = '\0';
-	*out = buf;
-	*len = (size_t)h.len;
-	*rc = h.rc;
-	buf = NULL;
+	r->text = end;
+	r->len = (size_t)h.len;
+	r->rc = h.rc;
+	r->map = map;
+	r->map_len = map_len;
+	map = NULL;
 	error = 0;
 out:
 	free(c.at);
+	if (map)
+		munmap(map, map_len);
 	if (fd >= 0)
 		close(fd);
-	free(buf);
 	free(path);
 	free(name);
 	return error;
+}
+
+void sc_runreport_release(struct sc_runreport *r)
+{
+	if (r->map)
+		munmap(r->map, r->map_len);
+	memset(r, 0, sizeof(*r));
 }
 
 static int dep_cmp(const void *a, const void *b)

@@ -48,14 +48,28 @@ void sc_runkey_snapshot(struct sc_runkey *k, const struct sc_snapshot *s);
 void sc_runkey_finish(struct sc_runkey *k, unsigned char *key);
 
 /*
+ * A report found in the cache: `len` bytes at `text` (not terminated),
+ * and the exit status `rc`. The text lies in a read-only mapping of the
+ * cache file (owned by the struct; sc_runreport_release unmaps it): a
+ * large report is neither copied nor faulted in page by page.
+ */
+struct sc_runreport {
+	const char *text;
+	size_t len;
+	int rc;
+	void *map;
+	size_t map_len;
+};
+
+/*
  * The report kept for folder `root` under `key`, if every dependency
- * kept with it (paths relative to root) is unchanged: 0 with *out
- * (owned by the caller), *len and the exit status *rc; -1 when there is
- * none.
+ * kept with it (paths relative to root) is unchanged: 0 with *r filled
+ * in; -1 (and *r empty) when there is none.
  */
 int sc_runcache_get(const char *cache_dir, const char *root,
-		    const unsigned char *key, char **out, size_t *len,
-		    int *rc);
+		    const unsigned char *key, struct sc_runreport *r);
+/* Unmap r's report (an empty r too); r is empty afterwards. */
+void sc_runreport_release(struct sc_runreport *r);
 /* Keep the report and its dependencies (best effort; nothing when one
  * changed too recently). */
 void sc_runcache_put(const char *cache_dir, const char *root,

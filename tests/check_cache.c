@@ -335,12 +335,11 @@ static void stat_of(struct sc_fstat *f, const char *dir, const char *rel)
 
 START_TEST(test_run_cache)
 {
-	char *d = tu_mkdtemp(), *root = tu_mkdtemp(), *out = NULL, *path;
+	char *d = tu_mkdtemp(), *root = tu_mkdtemp(), *path;
 	unsigned char k1[20], k2[20];
 	struct sc_runkey *k;
+	struct sc_runreport r;
 	struct sc_dep dep;
-	size_t len;
-	int rc = -1;
 
 	k = sc_runkey_new();
 	sc_runkey_str(k, "--all");
@@ -354,10 +353,10 @@ START_TEST(test_run_cache)
 	dep.path = "m.py";
 	stat_of(&dep.st, root, "m.py");
 	dep.st.ctime_s = dep.st.mtime_s = 1000000000;  /* as if long ago */
-	ck_assert_int_eq(sc_runcache_get(d, root, k1, &out, &len, &rc), -1);
+	ck_assert_int_eq(sc_runcache_get(d, root, k1, &r), -1);
 	sc_runcache_put(d, root, k1, &dep, 1, "report\n", 7, 1);
 	/* the file's real times differ from the ones kept: no report */
-	ck_assert_int_eq(sc_runcache_get(d, root, k1, &out, &len, &rc), -1);
+	ck_assert_int_eq(sc_runcache_get(d, root, k1, &r), -1);
 	/* kept with the file's real stat data, but changed just now: the
 	 * report is not kept at all */
 	stat_of(&dep.st, root, "m.py");
@@ -365,36 +364,45 @@ START_TEST(test_run_cache)
 	path = file_of(d, "run-");
 	ck_assert_ptr_nonnull(path);  /* the first one */
 	free(path);
-	ck_assert_int_eq(sc_runcache_get(d, root, k1, &out, &len, &rc), -1);
+	ck_assert_int_eq(sc_runcache_get(d, root, k1, &r), -1);
 	/* an old file: kept, found, and lost when the file changes */
 	ck_assert_int_eq(tu_sh(root, "touch -d '2 hours ago' m.py"), 0);
 	stat_of(&dep.st, root, "m.py");
 	if (dep.st.ctime_s < (int64_t)time(NULL) - 5) {
 		/* (ctime cannot be set back; only where the clock allows) */
 		sc_runcache_put(d, root, k1, &dep, 1, "report\n", 7, 1);
-		ck_assert_int_eq(sc_runcache_get(d, root, k1, &out, &len,
-						 &rc), 0);
-		ck_assert_uint_eq(len, 7);
-		ck_assert_str_eq(out, "report\n");
-		ck_assert_int_eq(rc, 1);
-		free(out);
+		ck_assert_int_eq(sc_runcache_get(d, root, k1, &r), 0);
+		ck_assert_uint_eq(r.len, 7);
+		ck_assert_mem_eq(r.text, "report\n", 7);
+		ck_assert_int_eq(r.rc, 1);
+		sc_runreport_release(&r);
+		ck_assert_ptr_null(r.map);
 	}
 	/* with no dependency (a git work tree: ids in the key) */
 	sc_runcache_put(d, root, k1, NULL, 0, "report\n", 7, 1);
-	ck_assert_int_eq(sc_runcache_get(d, root, k1, &out, &len, &rc), 0);
-	ck_assert_str_eq(out, "report\n");
-	free(out);
-	ck_assert_int_eq(sc_runcache_get(d, root, k2, &out, &len, &rc), -1);
-	ck_assert_int_eq(sc_runcache_get(d, "/other", k1, &out, &len, &rc), -1);
+	ck_assert_int_eq(sc_runcache_get(d, root, k1, &r), 0);
+	ck_assert_uint_eq(r.len, 7);
+	ck_assert_mem_eq(r.text, "report\n", 7);
+	ck_assert_int_eq(r.rc, 1);
+	sc_runreport_release(&r);
+	ck_assert_int_eq(sc_runcache_get(d, root, k2, &r), -1);
+	ck_assert_int_eq(sc_runcache_get(d, "/other", k1, &r), -1);
 	/* a dependency gone or changed: no report */
 	dep.st.ctime_s = dep.st.mtime_s = 1000000000;
 	sc_runcache_put(d, root, k1, &dep, 1, "report\n", 7, 0);
-	ck_assert_int_eq(sc_runcache_get(d, root, k1, &out, &len, &rc), -1);
+	ck_assert_int_eq(sc_runcache_get(d, root, k1, &r), -1);
 	/* damaged: no report */
 	sc_runcache_put(d, root, k1, NULL, 0, "report\n", 7, 1);
 	path = file_of(d, "run-");
 	flip(path, -2);
-	ck_assert_int_eq(sc_runcache_get(d, root, k1, &out, &len, &rc), -1);
+	ck_assert_int_eq(sc_runcache_get(d, root, k1, &r), -1);
+	ck_assert_ptr_null(r.map);
+	free(path);
+	/* cut short: no report */
+	sc_runcache_put(d, root, k1, NULL, 0, "report\n", 7, 1);
+	path = file_of(d, "run-");
+	ck_assert_int_eq(truncate(path, 70), 0);
+	ck_assert_int_eq(sc_runcache_get(d, root, k1, &r), -1);
 	free(path);
 	tu_rmtree(d);
 	tu_rmtree(root);
