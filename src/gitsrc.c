@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include <git2.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <git2/sys/repository.h>
 
@@ -1729,9 +1730,21 @@ note:
 static EVP_MD *sha1_md;
 static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
 
+/*
+ * libcrypto set up on first use, without reading openssl.cnf (a few
+ * milliseconds of a warm run; nothing in it matters for SHA-1), and
+ * SHA-1 fetched once, not looked up again by every digest.
+ */
 static void sha1_fetch(void)
 {
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
+}
+
+const EVP_MD *sc_sha1_md(void)
+{
+	pthread_once(&sha1_once, sha1_fetch);
+	return sha1_md;
 }
 
 void sc_blob_hash(const void *data, size_t len, unsigned char *oid)
@@ -1740,9 +1753,8 @@ void sc_blob_hash(const void *data, size_t len, unsigned char *oid)
 	int n = snprintf(hdr, sizeof(hdr), "blob %zu", len);
 	EVP_MD_CTX *ctx;
 
-	pthread_once(&sha1_once, sha1_fetch);
 	ctx = EVP_MD_CTX_new();
-	if (!ctx || !sha1_md || !EVP_DigestInit_ex(ctx, sha1_md, NULL) ||
+	if (!ctx || !sc_sha1_md() || !EVP_DigestInit_ex(ctx, sha1_md, NULL) ||
 	    !EVP_DigestUpdate(ctx, hdr, (size_t)n + 1) ||
 	    !EVP_DigestUpdate(ctx, data, len) ||
 	    !EVP_DigestFinal_ex(ctx, oid, NULL)) {

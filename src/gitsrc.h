@@ -189,6 +189,9 @@ int sc_repo_find_release(struct sc_repo *repo, const char *from,
 
 /* The git blob id (20 bytes) of `len` bytes of `data`. */
 void sc_blob_hash(const void *data, size_t len, unsigned char *oid);
+/* libcrypto's SHA-1 (an EVP_MD), set up on first use without reading
+ * openssl.cnf; NULL if libcrypto has none. Not freed by the caller. */
+const struct evp_md_st *sc_sha1_md(void);
 
 /* Hex (40 characters and a NUL) to 20 bytes: 0, or -1 if not an id. */
 int sc_oid_fromhex(unsigned char *oid, const char *hex);
