@@ -788,7 +788,7 @@ int sc_folder_snapshot(struct sc_snapshot **out, const char *root,
 {
 	struct walk w;
 	struct sc_snapshot *s = sc_xcalloc(1, sizeof(*s));
-	unsigned threads = sc_workpool_threads(64, 0), t;
+	unsigned threads = sc_workpool_threads(64), t;
 	char name[40], *file = NULL;
 	size_t i;
 	int error = 0;

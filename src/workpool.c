@@ -21,7 +21,7 @@ struct pool {
 	void (*thread_exit)(void);
 };
 
-unsigned sc_workpool_threads(size_t n_tasks, int io_bound)
+unsigned sc_workpool_threads(size_t n_tasks)
 {
 	const char *env = getenv("SCHEMACHECK_THREADS");
 	unsigned n = 0;
@@ -42,8 +42,6 @@ unsigned sc_workpool_threads(size_t n_tasks, int io_bound)
 
 			n = c > 0 ? (unsigned)c : 1;
 		}
-		if (io_bound && n < 8)
-			n = 8;
 	}
 	if (n > n_tasks)
 		n = n_tasks ? (unsigned)n_tasks : 1;

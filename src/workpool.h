@@ -11,12 +11,11 @@
 
 /*
  * How many threads to use for `n_tasks` tasks: the processors this
- * process may run on (at least 1), or up to 8 when the tasks mostly wait
- * for the disk (`io_bound`); never more than the tasks. The environment
- * variable SCHEMACHECK_THREADS, when set to a number from 1 to 64,
- * replaces the choice.
+ * process may run on (at least 1), never more than the tasks. The
+ * environment variable SCHEMACHECK_THREADS, when set to a number from 1
+ * to 64, replaces the choice.
  */
-unsigned sc_workpool_threads(size_t n_tasks, int io_bound);
+unsigned sc_workpool_threads(size_t n_tasks);
 
 /*
  * Run fn(i, arg) for i in [0, n) on `threads` threads (the calling thread
