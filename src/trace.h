@@ -1,7 +1,8 @@
 /*
  * trace.h: phase timings for performance work. With SCHEMACHECK_TRACE set
  * in the environment, sc_trace() prints the milliseconds since the
- * process started and a label to stderr; otherwise it costs one branch.
+ * process started, the peak resident memory so far and a label to
+ * stderr; otherwise it costs one branch.
  */
 #ifndef SC_TRACE_H
 #define SC_TRACE_H
