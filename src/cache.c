@@ -153,28 +153,11 @@ uint64_t sc_cache_checksum(const void *data, size_t n)
 	return h ^ (h >> 29);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
+/* The extraction sources' id (factsid.h, 40 hex digits) as 20 bytes. */
 static void extractor_id(unsigned char out[20])
 {
-	const char *hex = SC_EXTRACTOR_ID;
-	size_t i;
-
-	memset(out, 0, 20);
-	for (i = 0; i < 20 && hex[2 * i] && hex[2 * i + 1]; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			break;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
+	if (sc_oid_fromhex(out, SC_EXTRACTOR_ID) < 0)
+		memset(out, 0, 20);
 }
 
 /* mkdir -p for the last two levels at most (the cache folder itself). */

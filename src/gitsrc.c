@@ -1701,17 +1701,10 @@ int sc_repo_read(struct sc_repo *repo, const struct sc_snapshot *snap,
 		if (repo && repo->deps_on) {
 			/* a file that could not be read is a dependency
 			 * that never matches (all zeros): no report cache */
-			memset(&fst, 0, sizeof(fst));
-			if (!S_ISREG(st.st_mode))
-				goto note;
-			fst.mtime_s = st.st_mtim.tv_sec;
-			fst.mtime_ns = (uint32_t)st.st_mtim.tv_nsec;
-			fst.ctime_s = st.st_ctim.tv_sec;
-			fst.ctime_ns = (uint32_t)st.st_ctim.tv_nsec;
-			fst.size = (uint64_t)st.st_size;
-			fst.ino = (uint64_t)st.st_ino;
-			fst.dev = (uint64_t)st.st_dev;
-note:
+			if (S_ISREG(st.st_mode))
+				sc_fstat_from(&fst, &st);
+			else
+				memset(&fst, 0, sizeof(fst));
 			sc_repo_note_dep(repo, e->path, &fst);
 		}
 		return error;
@@ -1723,6 +1716,18 @@ note:
 	error = read_blob(repo, e, data, len);
 	pthread_mutex_unlock(&repo->lock);
 	return error;
+}
+
+void sc_fstat_from(struct sc_fstat *f, const struct stat *st)
+{
+	memset(f, 0, sizeof(*f));
+	f->mtime_s = st->st_mtim.tv_sec;
+	f->mtime_ns = (uint32_t)st->st_mtim.tv_nsec;
+	f->ctime_s = st->st_ctim.tv_sec;
+	f->ctime_ns = (uint32_t)st->st_ctim.tv_nsec;
+	f->size = (uint64_t)st->st_size;
+	f->ino = (uint64_t)st->st_ino;
+	f->dev = (uint64_t)st->st_dev;
 }
 
 /* ---- blob ids -------------------------------------------------------- */
@@ -1751,10 +1756,10 @@ void sc_blob_hash(const void *data, size_t len, unsigned char *oid)
 {
 	char hdr[32];
 	int n = snprintf(hdr, sizeof(hdr), "blob %zu", len);
-	EVP_MD_CTX *ctx;
+	const EVP_MD *md = sc_sha1_md();
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
-	ctx = EVP_MD_CTX_new();
-	if (!ctx || !sc_sha1_md() || !EVP_DigestInit_ex(ctx, sha1_md, NULL) ||
+	if (!ctx || !md || !EVP_DigestInit_ex(ctx, md, NULL) ||
 	    !EVP_DigestUpdate(ctx, hdr, (size_t)n + 1) ||
 	    !EVP_DigestUpdate(ctx, data, len) ||
 	    !EVP_DigestFinal_ex(ctx, oid, NULL)) {

@@ -35,6 +35,10 @@ struct sc_fstat {
 	uint64_t size, ino, dev;
 };
 
+struct stat;
+/* *f = the fields of *st that struct sc_fstat keeps. */
+void sc_fstat_from(struct sc_fstat *f, const struct stat *st);
+
 struct sc_pathpool;
 
 struct sc_snapshot {

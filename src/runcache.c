@@ -50,10 +50,10 @@ struct sc_runkey {
 struct sc_runkey *sc_runkey_new(void)
 {
 	struct sc_runkey *k = sc_xcalloc(1, sizeof(*k));
+	const EVP_MD *md = sc_sha1_md();
 
 	k->ctx = EVP_MD_CTX_new();
-	if (!k->ctx || !sc_sha1_md() ||
-	    !EVP_DigestInit_ex(k->ctx, sc_sha1_md(), NULL))
+	if (!k->ctx || !md || !EVP_DigestInit_ex(k->ctx, md, NULL))
 		k->bad = 1;
 	sc_runkey_str(k, "schemacheck run key 1");
 	sc_runkey_str(k, SC_BUILD_ID);

@@ -534,13 +534,7 @@ static int stat_file(const char *root, const char *path, struct sc_fstat *f)
 	free(full);
 	if (rc < 0 || !S_ISREG(st.st_mode))
 		return -1;
-	f->mtime_s = st.st_mtim.tv_sec;
-	f->mtime_ns = (uint32_t)st.st_mtim.tv_nsec;
-	f->ctime_s = st.st_ctim.tv_sec;
-	f->ctime_ns = (uint32_t)st.st_ctim.tv_nsec;
-	f->size = (uint64_t)st.st_size;
-	f->ino = (uint64_t)st.st_ino;
-	f->dev = (uint64_t)st.st_dev;
+	sc_fstat_from(f, &st);
 	return 0;
 }
 

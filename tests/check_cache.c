@@ -322,14 +322,7 @@ static void stat_of(struct sc_fstat *f, const char *dir, const char *rel)
 	struct stat st;
 
 	ck_assert_int_eq(lstat(p, &st), 0);
-	memset(f, 0, sizeof(*f));
-	f->mtime_s = st.st_mtim.tv_sec;
-	f->mtime_ns = (uint32_t)st.st_mtim.tv_nsec;
-	f->ctime_s = st.st_ctim.tv_sec;
-	f->ctime_ns = (uint32_t)st.st_ctim.tv_nsec;
-	f->size = (uint64_t)st.st_size;
-	f->ino = (uint64_t)st.st_ino;
-	f->dev = (uint64_t)st.st_dev;
+	sc_fstat_from(f, &st);
 	free(p);
 }
 
